@@ -1,0 +1,88 @@
+/*
+ * sv_analysis.h - everything salvage learned from one bundle: the input
+ * to reports and the CLI. Built by the pipeline, read by everyone else.
+ *
+ * Ownership: the struct and every pointer in it live in a->arena;
+ * sv_analysis_free() releases all of it at once.
+ */
+#ifndef SV_ANALYSIS_H
+#define SV_ANALYSIS_H
+
+#include <stdint.h>
+
+#include "sv_arena.h"
+#include "sv_bundle.h"
+#include "sv_custody.h"
+#include "sv_error.h"
+#include "sv_format.h"
+#include "sv_layout.h"
+
+enum sv_manifest_status {
+	SV_MANIFEST_MISSING = 0,
+	SV_MANIFEST_OK,
+	SV_MANIFEST_INVALID,
+	SV_MANIFEST_UNSUPPORTED
+};
+const char *sv_manifest_status_name(enum sv_manifest_status s);
+
+struct sv_kind_stats {
+	uint64_t files;
+	uint64_t bytes;
+	uint64_t parsed;   /* files a reader read without a fatal error */
+	uint64_t failed;   /* files a reader gave up on */
+	const char *reader; /* NULL: no reader in this version */
+};
+
+struct sv_unknown_entry {
+	const char *path;
+	uint64_t size;
+	int is_text;
+	struct sv_unknown_entry *next;
+};
+
+/* A problem with where it was found; errors and warnings alike. */
+struct sv_problem {
+	struct sv_error e;
+	struct sv_problem *next;
+};
+
+#define SV_UNKNOWN_LISTED 1000
+#define SV_PROBLEMS_LISTED 1000
+
+struct sv_analysis {
+	struct sv_arena *arena;
+	const char *bundle_path;
+	const char *bundle_name;   /* basename without .tar.* */
+	int opened;                /* the archive could be read at all */
+	int complete;              /* read to its end */
+	struct sv_bundle_stats stats;
+	const char *root_folder;
+	int64_t started_ns;        /* when the analysis ran */
+	double elapsed_s;
+
+	enum sv_manifest_status manifest_status;
+	struct sv_manifest manifest; /* strings in arena; valid when OK */
+
+	struct sv_kind_stats kinds[SV_ART_COUNT];
+	int64_t *snapshots;        /* sorted, distinct <T> of proc/cgroup */
+	uint64_t n_snapshots;
+
+	struct sv_unknown_entry *unknown; /* first SV_UNKNOWN_LISTED */
+	uint64_t unknown_total;
+
+	struct sv_custody_result custody;
+
+	struct sv_problem *problems; /* first SV_PROBLEMS_LISTED, in order */
+	uint64_t errors, warnings;   /* all of them, listed or not */
+	struct sv_error fatal;       /* code != OK: the bundle stopped here */
+};
+
+void sv_analysis_free(struct sv_analysis *a);
+
+/*
+ * What the exit code of a command should say about this bundle:
+ * 0 clean, or SV_EXIT_INPUT when anything could not be read or trusted.
+ */
+int sv_analysis_input_ok(const struct sv_analysis *a);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * sv_pipeline.h - one bundle in, one struct sv_analysis out.
+ *
+ * Streams the bundle once: every member is classified by path, probed,
+ * parsed by its reader and hashed; records go to the evidence store; at
+ * the end custody is verified.
+ */
+#ifndef SV_PIPELINE_H
+#define SV_PIPELINE_H
+
+#include "sv_analysis.h"
+#include "sv_bundle.h"
+
+struct sv_pipeline_options {
+	struct sv_bundle_options bundle;
+	uint64_t arena_cap;  /* bytes kept per bundle; 0 = no cap */
+	int progress;        /* draw a progress line on stderr */
+};
+
+void sv_pipeline_options_default(struct sv_pipeline_options *o);
+
+/*
+ * Analyse the bundle at path. Always returns an analysis (NULL only when
+ * out of memory, with err set) so that an unreadable bundle can still be
+ * reported; a->opened, a->fatal and the problem list say what went wrong.
+ * The caller frees it with sv_analysis_free().
+ */
+struct sv_analysis *sv_pipeline_run(const char *path,
+				    const struct sv_pipeline_options *o,
+				    struct sv_error *err);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * sv_text.c - UTF-8 decoding by libxml2's xmlGetUTF8Char; escapes ours.
+ */
+#include "sv_text.h"
+
+#include <libxml/xmlstring.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid, printable character at s, or 0 if it must be
+ * escaped. */
+static int char_len(const char *s, size_t left)
+{
+	int len = left > 4 ? 4 : (int)left;
+	int c = xmlGetUTF8Char((const unsigned char *)s, &len);
+
+	if (c < 0)
+		return 0;
+	if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ||
+	    (c >= 0x80 && c < 0xa0) || c == 0xfffe || c == 0xffff)
+		return 0;
+	return len;
+}
+
+int sv_text_is_clean(const char *s, size_t n, size_t max)
+{
+	size_t i = 0;
+
+	if (n > max)
+		return 0;
+	while (i < n) {
+		int len = char_len(s + i, n - i);
+
+		if (!len)
+			return 0;
+		i += (size_t)len;
+	}
+	return 1;
+}
+
+char *sv_text_clean(struct sv_arena *arena, const char *s, size_t n,
+		    size_t max)
+{
+	size_t keep = n > max ? max : n, i = 0, o = 0, cap;
+	char *out;
+
+	cap = keep * 4 + 64; /* every byte may become \xNN */
+	out = arena ? sv_arena_alloc(arena, cap) : malloc(cap);
+	if (!out)
+		return NULL;
+	while (i < keep) {
+		int len = char_len(s + i, keep - i);
+
+		if (len && i + (size_t)len <= keep) {
+			memcpy(out + o, s + i, (size_t)len);
+			o += (size_t)len;
+			i += (size_t)len;
+		} else {
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x",
+					      (unsigned char)s[i]);
+			i++;
+		}
+	}
+	if (n > keep)
+		o += (size_t)snprintf(out + o, cap - o, " [... cut, %zu bytes]",
+				      n);
+	out[o] = '\0';
+	return out;
+}
