@@ -80,8 +80,9 @@ struct sv_analysis {
 void sv_analysis_free(struct sv_analysis *a);
 
 /*
- * What the exit code of a command should say about this bundle:
- * 0 clean, or SV_EXIT_INPUT when anything could not be read or trusted.
+ * 1 when the bundle was read to its end and can be trusted: a valid
+ * manifest, no error-grade problem, custody not failed. 0 otherwise (the
+ * commands then exit with SV_EXIT_INPUT).
  */
 int sv_analysis_input_ok(const struct sv_analysis *a);
 

@@ -92,7 +92,9 @@ static int grow(struct sv_custody *c)
 	return 0;
 }
 
-static struct slot *find_or_add(struct sv_custody *c, const char *path)
+/* copy: path is borrowed and must be copied into the arena. */
+static struct slot *find_or_add(struct sv_custody *c, const char *path,
+				int copy)
 {
 	uint64_t h = hash_path(path);
 	struct slot *s;
@@ -101,7 +103,7 @@ static struct slot *find_or_add(struct sv_custody *c, const char *path)
 		return NULL;
 	s = probe_slot(c->slots, c->cap, path, h);
 	if (!s->path) {
-		s->path = sv_arena_strdup(c->arena, path);
+		s->path = copy ? sv_arena_strdup(c->arena, path) : path;
 		if (!s->path)
 			return NULL;
 		s->hash = h;
@@ -114,7 +116,7 @@ enum sv_status sv_custody_expect(struct sv_custody *c, const char *path,
 				 const uint8_t digest[SV_SHA256_LEN],
 				 struct sv_error *err)
 {
-	struct slot *s = find_or_add(c, path);
+	struct slot *s = find_or_add(c, path, 1);
 
 	if (!s)
 		return sv_error_set(err, SV_ERR_NOMEM, "SHA256SUMS",
@@ -131,7 +133,7 @@ enum sv_status sv_custody_expect(struct sv_custody *c, const char *path,
 enum sv_status sv_custody_member(struct sv_custody *c, const char *path,
 				 struct sv_error *err)
 {
-	struct slot *s = find_or_add(c, path);
+	struct slot *s = find_or_add(c, path, 0);
 
 	if (!s)
 		return sv_error_set(err, SV_ERR_NOMEM, path, "out of memory");

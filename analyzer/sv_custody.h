@@ -3,7 +3,7 @@
  * digests of the members actually read, and duplicate member names.
  *
  * Owns a hash table keyed by bundle path, allocated in the analysis arena
- * (freed with it). Paths passed in are copied.
+ * (freed with it).
  */
 #ifndef SV_CUSTODY_H
 #define SV_CUSTODY_H
@@ -58,7 +58,11 @@ struct sv_custody *sv_custody_new(struct sv_arena *arena);
 enum sv_status sv_custody_expect(struct sv_custody *c, const char *path,
 				 const uint8_t digest[SV_SHA256_LEN],
 				 struct sv_error *err) SV_MUST_CHECK;
-/* A member as it is read. SV_WARN when the path was seen before. */
+/*
+ * A member as it is read. SV_WARN when the path was seen before. path is
+ * kept, not copied: it must live as long as the custody table (bundle
+ * member paths do: they are in the same arena).
+ */
 enum sv_status sv_custody_member(struct sv_custody *c, const char *path,
 				 struct sv_error *err) SV_MUST_CHECK;
 
