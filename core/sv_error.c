@@ -49,6 +49,7 @@ static void copy_artifact(struct sv_error *err, const char *artifact)
 	scrub(err->artifact);
 }
 
+SV_PRINTF(2, 0)
 static void set_msg(struct sv_error *err, const char *fmt, va_list ap)
 {
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
