@@ -30,6 +30,7 @@ struct sv_kind_stats {
 	uint64_t bytes;
 	uint64_t parsed;   /* files a reader read without a fatal error */
 	uint64_t failed;   /* files a reader gave up on */
+	uint64_t records;  /* records the readers emitted */
 	const char *reader; /* NULL: no reader in this version */
 };
 

@@ -30,6 +30,7 @@ struct run {
 	int progress;
 	uint64_t next_progress;
 	uint64_t members;
+	enum sv_artifact cur_kind; /* of the member being parsed */
 };
 
 void sv_pipeline_options_default(struct sv_pipeline_options *o)
@@ -122,6 +123,7 @@ static enum sv_status on_record(void *ctx, const struct sv_record *rec,
 	struct run *r = ctx;
 	enum sv_status rc;
 
+	r->a->kinds[r->cur_kind].records++;
 	switch (rec->type) {
 	case SV_REC_MANIFEST:
 		return keep_manifest(r, rec, err);
@@ -136,8 +138,10 @@ static enum sv_status on_record(void *ctx, const struct sv_record *rec,
 		return rc;
 	case SV_REC_UNKNOWN_FILE:
 		return keep_unknown(r, rec, err);
+	default:
+		/* Kept by the evidence store once it exists (timelines). */
+		return SV_OK;
 	}
-	return SV_OK;
 }
 
 /* ---- snapshots ---- */
@@ -269,6 +273,7 @@ static enum sv_status one_member(struct run *r, const struct sv_entry *e,
 		return SV_OK;
 	r->members++;
 	sv_layout_classify(e->path, &lay);
+	r->cur_kind = lay.kind;
 	r->a->kinds[lay.kind].files++;
 	if (lay.has_snapshot && note_snapshot(r, lay.snapshot_ns))
 		return sv_error_set(err, SV_ERR_NOMEM, e->path,

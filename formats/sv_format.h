@@ -20,47 +20,8 @@
 #include "sv_error.h"
 #include "sv_hasher.h"
 #include "sv_layout.h"
+#include "sv_records.h"
 #include "sv_source.h"
-
-enum sv_record_type {
-	SV_REC_MANIFEST = 1,
-	SV_REC_CHECKSUM,
-	SV_REC_UNKNOWN_FILE
-};
-
-struct sv_manifest {
-	int64_t version;
-	const char *host;
-	const char *collector; /* a string, or compact JSON of an object */
-	const char *notes;     /* NULL when absent */
-	int64_t started_ns, ended_ns;
-	int has_boot_time;
-	int64_t boot_time_ns;
-	int has_clk_tck;
-	int64_t clk_tck;
-};
-
-/* One SHA256SUMS line. */
-struct sv_checksum {
-	const char *path; /* normalised like bundle member paths */
-	uint8_t digest[SV_SHA256_LEN];
-	uint64_t line;
-};
-
-struct sv_unknown_file {
-	uint64_t size;
-	int is_text; /* printable UTF-8/ASCII in its first bytes */
-};
-
-struct sv_record {
-	enum sv_record_type type;
-	const char *artifact; /* bundle path of the file it came from */
-	union {
-		struct sv_manifest manifest;
-		struct sv_checksum checksum;
-		struct sv_unknown_file unknown;
-	} u;
-};
 
 struct sv_emit {
 	void *ctx;

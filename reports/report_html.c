@@ -274,7 +274,7 @@ static void custody(struct sv_xw *x, const struct sv_custody_result *c)
 static void inventory(struct sv_xw *x, const struct sv_analysis *a)
 {
 	static const char *const cols[] = {"Artifact", "What it is", "Files",
-					   "Size", "Read by", NULL};
+					   "Size", "Records", "Read by", NULL};
 	char buf[64];
 	int k;
 
@@ -294,6 +294,7 @@ static void inventory(struct sv_xw *x, const struct sv_analysis *a)
 		td_u64(x, ks->files);
 		human_bytes(ks->bytes, buf, sizeof(buf));
 		td_text(x, buf, "n");
+		td_u64(x, ks->records);
 		td_text(x, ks->reader ? ks->reader
 				      : "not read by this version", 
 			ks->reader ? NULL : "muted");
