@@ -57,8 +57,16 @@ int sv_cli_limit_option(int opt, const char *arg,
 void sv_cli_put(FILE *f, const char *s)
 {
 	char *clean = sv_text_clean(NULL, s, strlen(s), 1024);
+	const char *p;
 
-	fputs(clean ? clean : "?", f);
+	/* Text keeps tab and newline; a newline on a terminal would let a
+	 * hostile name forge a line of output. */
+	for (p = clean ? clean : "?"; *p; p++) {
+		if (*p == '\n' || *p == '\t')
+			fprintf(f, "\\x%02x", (unsigned char)*p);
+		else
+			fputc(*p, f);
+	}
 	free(clean);
 }
 

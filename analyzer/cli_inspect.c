@@ -115,8 +115,8 @@ static json_t *json_artifacts(const struct sv_analysis *a)
 						      (enum sv_artifact)k)));
 		json_object_set_new(o, "files", json_integer((json_int_t)ks->files));
 		json_object_set_new(o, "bytes", json_integer((json_int_t)ks->bytes));
-		json_object_set_new(o, "reader", ks->reader ?
-				    json_string(ks->reader) : json_null());
+		json_object_set_new(o, "readers", json_string(ks->readers));
+		json_object_set_new(o, "unread", json_integer((json_int_t)ks->unread));
 		json_object_set_new(o, "failed", json_integer((json_int_t)ks->failed));
 		json_array_append_new(arr, o);
 	}
@@ -284,7 +284,7 @@ static void print_artifacts(const struct sv_analysis *a)
 		human(ks->bytes, sz, sizeof(sz));
 		printf("    %-15s %8" PRIu64 " files %10s  %s\n",
 		       sv_artifact_name((enum sv_artifact)k), ks->files, sz,
-		       ks->reader ? ks->reader : "(no reader yet)");
+		       ks->readers[0] ? ks->readers : "(no reader yet)");
 	}
 	if (a->unknown_total)
 		printf("  unknown    %" PRIu64 " files outside the contract\n",

@@ -25,13 +25,16 @@ enum sv_manifest_status {
 };
 const char *sv_manifest_status_name(enum sv_manifest_status s);
 
+#define SV_READERS_TEXT 192
+
 struct sv_kind_stats {
 	uint64_t files;
 	uint64_t bytes;
 	uint64_t parsed;   /* files a reader read without a fatal error */
 	uint64_t failed;   /* files a reader gave up on */
+	uint64_t unread;   /* files no reader claims (kept, hashed, listed) */
 	uint64_t records;  /* records the readers emitted */
-	const char *reader; /* NULL: no reader in this version */
+	char readers[SV_READERS_TEXT]; /* "proc-stat,proc-io", "" for none */
 };
 
 struct sv_unknown_entry {

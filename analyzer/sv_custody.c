@@ -237,7 +237,9 @@ enum sv_status sv_custody_verify(struct sv_custody *c,
 	c->res = out;
 	out->listed = c->listed;
 	if (!had_sums) {
-		out->status = SV_CUSTODY_ABSENT;
+		/* unread to the end, a SHA256SUMS may still have followed */
+		out->status = complete ? SV_CUSTODY_ABSENT
+				       : SV_CUSTODY_INCOMPLETE;
 		return SV_OK;
 	}
 	for (const struct dup *d = c->dups; d; d = d->next)

@@ -222,6 +222,25 @@ static void note_manifest_failure(struct run *r, enum sv_status rc)
 					: SV_MANIFEST_INVALID;
 }
 
+/* Add name to the kind's comma-separated reader list, once. */
+static void note_reader(struct sv_kind_stats *ks, const char *name)
+{
+	size_t used = strlen(ks->readers), n = strlen(name);
+	const char *p = ks->readers;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == ks->readers || p[-1] == ',') &&
+		    (p[n] == ',' || p[n] == '\0'))
+			return;
+		p += n;
+	}
+	if (used + n + 2 > sizeof(ks->readers))
+		return;
+	if (used)
+		ks->readers[used++] = ',';
+	memcpy(ks->readers + used, name, n + 1);
+}
+
 /* Parse one member with its reader. Fatal only if the bundle broke. */
 static enum sv_status parse_member(struct run *r, const struct sv_entry *e,
 				   const struct sv_layout *lay,
@@ -240,8 +259,10 @@ static enum sv_status parse_member(struct run *r, const struct sv_entry *e,
 	if (sv_is_error(rc))
 		return rc;
 	ops = sv_registry_choose(lay, head, n);
+	if (!ops)
+		ks->unread++;
 	if (ops) {
-		ks->reader = ops->name;
+		note_reader(ks, ops->name);
 		if (lay->kind == SV_ART_SHA256SUMS)
 			r->had_sums = 1;
 		sv_arena_reset(r->scratch);
@@ -335,7 +356,11 @@ static void stream_members(struct run *r)
 		if (rc == SV_EOF)
 			break;
 		if (rc == SV_WARN) {
-			add_problem(r, &err); /* refused member; go on */
+			/* A refused member; go on. The bundle was not read
+			 * whole: an error (README "Exit codes": exit 3). */
+			err.code = strstr(err.msg, "limit") ? SV_ERR_LIMIT
+							    : SV_ERR_CORRUPT;
+			add_problem(r, &err);
 			continue;
 		}
 		if (rc == SV_OK)

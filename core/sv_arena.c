@@ -19,7 +19,7 @@ struct chunk {
 	struct chunk *next;
 	size_t size;
 	size_t used;
-	unsigned char data[];
+	_Alignas(ALIGNMENT) unsigned char data[]; /* 16-aligned blocks */
 };
 
 struct sv_arena {

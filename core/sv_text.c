@@ -14,8 +14,16 @@ static int char_len(const char *s, size_t left)
 {
 	int len = left > 4 ? 4 : (int)left;
 	int c = xmlGetUTF8Char((const unsigned char *)s, &len);
+	unsigned char b = (unsigned char)s[0];
 
 	if (c < 0)
+		return 0;
+	/* libxml2 2.9 also takes stray continuation bytes, overlong forms,
+	 * surrogates and code points past U+10FFFF: RFC 3629 does not. */
+	if (len != (b < 0x80 ? 1 : b < 0xc2 ? 0 : b < 0xe0 ? 2 : b < 0xf0 ? 3
+		    : b < 0xf5 ? 4 : 0) ||
+	    (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ||
 	    (c >= 0x80 && c < 0xa0) || c == 0xfffe || c == 0xffff)

@@ -109,8 +109,10 @@ static enum sv_status get_optional(json_t *root, const char *path,
 
 	if (bt) {
 		double v = json_number_value(bt);
+		/* Its ns must fit int64: before 2262 (sv_time.h). */
+		double max_s = (double)(INT64_MAX / SV_NS_PER_SEC);
 
-		if (!json_is_number(bt) || !(v > 0 && v < 1e11))
+		if (!json_is_number(bt) || !(v > 0 && v < max_s))
 			return bad(err, path, "boot_time", "is not epoch seconds");
 		m->has_boot_time = 1;
 		m->boot_time_ns = (int64_t)(v * 1e9);

@@ -13,7 +13,7 @@ int sv_str_u64(const char **s, const char *end, uint64_t max, uint64_t *out)
 	for (; p < end && *p >= '0' && *p <= '9'; p++) {
 		uint64_t d = (uint64_t)(*p - '0');
 
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10)
 			return -1;
 		v = v * 10 + d;
 	}

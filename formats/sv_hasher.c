@@ -36,6 +36,7 @@ struct batch {
 };
 
 struct sv_hasher {
+	EVP_MD *md;   /* fetched once: EVP_sha256() would fetch per init */
 	EVP_MD_CTX *ctx[2];
 	int threaded;
 	int failed;
@@ -54,7 +55,7 @@ struct sv_hasher {
 
 static int ctx_reset(struct sv_hasher *h, int s)
 {
-	return EVP_DigestInit_ex(h->ctx[s], EVP_sha256(), NULL) == 1 ? 0 : -1;
+	return EVP_DigestInit_ex(h->ctx[s], h->md, NULL) == 1 ? 0 : -1;
 }
 
 static void apply(struct sv_hasher *h, const struct op *op,
@@ -140,9 +141,11 @@ struct sv_hasher *sv_hasher_new(int threaded, struct sv_error *err)
 		return NULL;
 	}
 	h->threaded = threaded;
+	h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
 	h->ctx[0] = EVP_MD_CTX_new();
 	h->ctx[1] = EVP_MD_CTX_new();
-	if (!h->ctx[0] || !h->ctx[1] || ctx_reset(h, 0) || ctx_reset(h, 1) ||
+	if (!h->md || !h->ctx[0] || !h->ctx[1] || ctx_reset(h, 0) ||
+	    ctx_reset(h, 1) ||
 	    (threaded && start_worker(h))) {
 		sv_hasher_free(h);
 		sv_error_set(err, SV_ERR_NOMEM, NULL,
@@ -252,5 +255,6 @@ void sv_hasher_free(struct sv_hasher *h)
 		free(h->ring[i]);
 	EVP_MD_CTX_free(h->ctx[0]);
 	EVP_MD_CTX_free(h->ctx[1]);
+	EVP_MD_free(h->md);
 	free(h);
 }

@@ -142,6 +142,8 @@ void sv_layout_classify(const char *path, struct sv_layout *out)
 			if (!strcmp(path, event_files[i].path))
 				out->kind = event_files[i].kind;
 	}
-	if (out->kind == SV_ART_UNKNOWN)
+	if (out->kind == SV_ART_UNKNOWN) {
 		out->has_snapshot = 0;
+		out->snapshot_ns = 0;
+	}
 }

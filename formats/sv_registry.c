@@ -9,11 +9,33 @@
 
 extern const struct sv_format_ops sv_fmt_manifest;
 extern const struct sv_format_ops sv_fmt_sha256sums;
+extern const struct sv_format_ops sv_fmt_proc_host;
+extern const struct sv_format_ops sv_fmt_proc_stat;
+extern const struct sv_format_ops sv_fmt_proc_status;
+extern const struct sv_format_ops sv_fmt_proc_argv;
+extern const struct sv_format_ops sv_fmt_proc_comm;
+extern const struct sv_format_ops sv_fmt_proc_io;
+extern const struct sv_format_ops sv_fmt_proc_cgroup;
+extern const struct sv_format_ops sv_fmt_proc_link;
+extern const struct sv_format_ops sv_fmt_proc_fd;
+extern const struct sv_format_ops sv_fmt_proc_ns;
+extern const struct sv_format_ops sv_fmt_proc_net;
 extern const struct sv_format_ops sv_fmt_unknown;
 
 static const struct sv_format_ops *const readers[] = {
 	&sv_fmt_manifest,
 	&sv_fmt_sha256sums,
+	&sv_fmt_proc_host,
+	&sv_fmt_proc_stat,
+	&sv_fmt_proc_status,
+	&sv_fmt_proc_argv,
+	&sv_fmt_proc_comm,
+	&sv_fmt_proc_io,
+	&sv_fmt_proc_cgroup,
+	&sv_fmt_proc_link,
+	&sv_fmt_proc_fd,
+	&sv_fmt_proc_ns,
+	&sv_fmt_proc_net,
 	&sv_fmt_unknown, /* fallback: scores 1 on files outside the contract */
 };
 

@@ -295,9 +295,9 @@ static void inventory(struct sv_xw *x, const struct sv_analysis *a)
 		human_bytes(ks->bytes, buf, sizeof(buf));
 		td_text(x, buf, "n");
 		td_u64(x, ks->records);
-		td_text(x, ks->reader ? ks->reader
-				      : "not read by this version", 
-			ks->reader ? NULL : "muted");
+		td_text(x, ks->readers[0] ? ks->readers
+					  : "not read by this version",
+			ks->readers[0] ? "mono" : "muted");
 		sv_xw_end(x);
 	}
 	sv_xw_end(x);

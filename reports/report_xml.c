@@ -126,8 +126,9 @@ static void write_artifacts(struct sv_xw *x, const struct sv_analysis *a)
 		sv_xw_attr_u64(x, "parsed", ks->parsed);
 		sv_xw_attr_u64(x, "failed", ks->failed);
 		sv_xw_attr_u64(x, "records", ks->records);
-		if (ks->reader)
-			sv_xw_attr(x, "reader", ks->reader);
+		sv_xw_attr_u64(x, "unread", ks->unread);
+		if (ks->readers[0])
+			sv_xw_attr(x, "readers", ks->readers);
 		sv_xw_end(x);
 	}
 }
