@@ -264,6 +264,7 @@ struct sv_journal {
 	const char *message;
 	const char *container_id; /* CONTAINER_ID / _CONTAINER_ID or "" */
 	int64_t pid;
+	const char *container_name; /* CONTAINER_NAME (docker/podman) or "" */
 };
 
 struct sv_mount {
@@ -301,6 +302,11 @@ struct sv_kernel {
 	const char *memcg;      /* OOM: the memory cgroup, or "" */
 	const char *device;     /* veth/bridge name, or "" */
 	const char *message;    /* the whole line after the timestamp */
+	int oom_detail;         /* OOM_KILL from an "oom-kill:" line (memcg,
+				   task): it details the "Killed process"
+				   record of the same pid that follows */
+	const char *port;       /* BRIDGE port lines: the port device
+				   ("veth0"; device is the bridge), or "" */
 };
 
 /* ---- the envelope ---- */

@@ -20,6 +20,8 @@ extern const struct sv_format_ops sv_fmt_proc_link;
 extern const struct sv_format_ops sv_fmt_proc_fd;
 extern const struct sv_format_ops sv_fmt_proc_ns;
 extern const struct sv_format_ops sv_fmt_proc_net;
+extern const struct sv_format_ops sv_fmt_dmesg;
+extern const struct sv_format_ops sv_fmt_cgroup;
 extern const struct sv_format_ops sv_fmt_unknown;
 
 static const struct sv_format_ops *const readers[] = {
@@ -36,6 +38,8 @@ static const struct sv_format_ops *const readers[] = {
 	&sv_fmt_proc_fd,
 	&sv_fmt_proc_ns,
 	&sv_fmt_proc_net,
+	&sv_fmt_dmesg,
+	&sv_fmt_cgroup,
 	&sv_fmt_unknown, /* fallback: scores 1 on files outside the contract */
 };
 
