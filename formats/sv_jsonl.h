@@ -47,4 +47,63 @@ json_t *sv_json_path(json_t *obj, const char *dotted);
 const char *sv_json_strdup(struct sv_arena *a, json_t *obj, const char *key,
 			   size_t max);
 
+/*
+ * Each JSON value of a file that is either JSON Lines or one document
+ * (a pretty-printed object or array): JSON Lines unless the first
+ * non-blank line is the incomplete start of a longer value; then the
+ * whole file (at most max bytes) is parsed once and fn gets the root with
+ * line 0. A document that does not parse is reported and the file is
+ * read as JSON Lines after all. Returns as sv_jsonl_each.
+ */
+enum sv_status sv_json_each_auto(struct sv_source *src,
+				 struct sv_arena *scratch, size_t max,
+				 const struct sv_emit *out, sv_jsonl_fn fn,
+				 void *ctx, struct sv_error *err);
+
+/*
+ * Time at v: an RFC 3339 string. 0 and *ns; 1 when absent, null, "" or
+ * Go's zero time ("0001-01-01T00:00:00Z": never set); -1 when malformed.
+ */
+int sv_json_time(json_t *v, int64_t *ns);
+
+/*
+ * Integer at v: a JSON integer or a string of decimal digits (docker's
+ * "exitCode":"137", journald's "_PID":"812"). 0 and *out; 1 when absent
+ * or null; -1 otherwise.
+ */
+int sv_json_i64(json_t *v, int64_t *out);
+
+/*
+ * Bounded string copies for one record. Every copy lands in the arena,
+ * NUL-terminated, cut at max bytes on a UTF-8 boundary; the first cut
+ * field is remembered so that sv_jfields_finish reports it once.
+ */
+struct sv_jfields {
+	struct sv_arena *arena;
+	const char *cut_field;  /* first field cut at its cap, or NULL */
+	size_t cut_len, cut_max;
+	int cuts;
+	int nomem;              /* an allocation failed */
+};
+
+void sv_jfields_init(struct sv_jfields *f, struct sv_arena *arena);
+/* Copy n bytes of s (field names the value in the report). Never NULL:
+ * "" when out of memory (then nomem is set). */
+const char *sv_jfields_copy(struct sv_jfields *f, const char *field,
+			    const char *s, size_t n, size_t max);
+/* The string v (a plain key lookup: label keys hold dots); "" when v is
+ * absent or not a string. */
+const char *sv_jfields_val(struct sv_jfields *f, const char *field,
+			   json_t *v, size_t max);
+/* The string at a dotted path of obj; "" when absent or not a string. */
+const char *sv_jfields_str(struct sv_jfields *f, json_t *obj,
+			   const char *dotted, size_t max);
+/*
+ * After the record was emitted: SV_ERR_NOMEM (err set) when a copy
+ * failed; SV_WARN after reporting the cut fields at line; else SV_OK.
+ */
+enum sv_status sv_jfields_finish(struct sv_jfields *f,
+				 const struct sv_emit *out, const char *path,
+				 uint64_t line, struct sv_error *err);
+
 #endif

@@ -22,6 +22,14 @@ extern const struct sv_format_ops sv_fmt_proc_ns;
 extern const struct sv_format_ops sv_fmt_proc_net;
 extern const struct sv_format_ops sv_fmt_dmesg;
 extern const struct sv_format_ops sv_fmt_cgroup;
+extern const struct sv_format_ops sv_fmt_docker_events;
+extern const struct sv_format_ops sv_fmt_podman_events;
+extern const struct sv_format_ops sv_fmt_containerd_log;
+extern const struct sv_format_ops sv_fmt_crio_log;
+extern const struct sv_format_ops sv_fmt_k8s_audit;
+extern const struct sv_format_ops sv_fmt_k8s_events;
+extern const struct sv_format_ops sv_fmt_journal;
+extern const struct sv_format_ops sv_fmt_inspect;
 extern const struct sv_format_ops sv_fmt_unknown;
 
 static const struct sv_format_ops *const readers[] = {
@@ -40,6 +48,14 @@ static const struct sv_format_ops *const readers[] = {
 	&sv_fmt_proc_net,
 	&sv_fmt_dmesg,
 	&sv_fmt_cgroup,
+	&sv_fmt_docker_events,
+	&sv_fmt_podman_events,
+	&sv_fmt_containerd_log,
+	&sv_fmt_crio_log,
+	&sv_fmt_k8s_audit,
+	&sv_fmt_k8s_events,
+	&sv_fmt_journal,
+	&sv_fmt_inspect,
 	&sv_fmt_unknown, /* fallback: scores 1 on files outside the contract */
 };
 

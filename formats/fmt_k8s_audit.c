@@ -1,0 +1,207 @@
+/*
+ * fmt_k8s_audit.c - events/k8s-audit.jsonl, the Kubernetes API server
+ * audit log (log backend: one audit.k8s.io/v1 Event per line).
+ *
+ *   {"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request",
+ *    "auditID":"…","stage":"ResponseStarted","verb":"create",
+ *    "requestURI":"/api/v1/namespaces/default/pods/web/exec?command=sh",
+ *    "user":{"username":"admin","groups":[…]},"sourceIPs":["10.0.0.1"],
+ *    "userAgent":"kubectl/v1.29.0 …",
+ *    "objectRef":{"resource":"pods","subresource":"exec",
+ *                 "namespace":"default","name":"web"},
+ *    "responseStatus":{"code":101},
+ *    "requestReceivedTimestamp":"2018-10-26T13:38:34.867116Z",
+ *    "stageTimestamp":"2018-10-26T13:38:34.902914Z"}
+ *
+ * `kubectl exec` / `attach` / `port-forward` show as verb "create" on the
+ * subresource exec / attach / portforward. The time is stageTimestamp,
+ * else requestReceivedTimestamp, else (audit v1beta1) timestamp.
+ *
+ * Also read: a file that is one document (a pretty-printed Event, a JSON
+ * array of Events, or {"kind":"EventList","items":[…]}), detected when the
+ * first line is the incomplete start of a longer value. One
+ * SV_REC_K8S_AUDIT per event.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sv_format.h"
+#include "sv_jsonl.h"
+#include "sv_time.h"
+
+#define ID_MAX 256
+#define WORD_MAX 128
+#define USER_MAX 512
+#define NAME_MAX_LEN 512
+#define URI_MAX 8192
+#define AGENT_MAX 1024
+#define ITEMS_MAX 1000000u
+#define REC_ARENA_CAP (4u << 20)
+
+struct ctx {
+	const char *path;
+	struct sv_arena *rec_arena; /* per-record strings, reset per event */
+	const struct sv_emit *out;
+	uint64_t emitted;
+};
+
+static int probe(const struct sv_layout *lay, const uint8_t *head, size_t n)
+{
+	size_t i = 0;
+
+	if (lay->kind != SV_ART_K8S_AUDIT)
+		return 0;
+	while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r'))
+		i++;
+	return i == n || head[i] == '{' || head[i] == '[' ? 100 : 50;
+}
+
+static void fill(struct sv_jfields *f, json_t *ev, struct sv_k8s_audit *a)
+{
+	json_t *ips = json_object_get(ev, "sourceIPs");
+	json_t *code = sv_json_path(ev, "responseStatus.code");
+
+	a->audit_id = sv_jfields_str(f, ev, "auditID", ID_MAX);
+	a->stage = sv_jfields_str(f, ev, "stage", WORD_MAX);
+	a->verb = sv_jfields_str(f, ev, "verb", WORD_MAX);
+	a->user = sv_jfields_str(f, ev, "user.username", USER_MAX);
+	a->resource = sv_jfields_str(f, ev, "objectRef.resource", WORD_MAX);
+	a->subresource = sv_jfields_str(f, ev, "objectRef.subresource",
+					WORD_MAX);
+	a->k8s_namespace = sv_jfields_str(f, ev, "objectRef.namespace",
+					  NAME_MAX_LEN);
+	a->name = sv_jfields_str(f, ev, "objectRef.name", NAME_MAX_LEN);
+	a->request_uri = sv_jfields_str(f, ev, "requestURI", URI_MAX);
+	a->source_ip = sv_jfields_val(f, "sourceIPs",
+				      json_array_get(ips, 0), WORD_MAX);
+	a->user_agent = sv_jfields_str(f, ev, "userAgent", AGENT_MAX);
+	a->response_code = json_is_integer(code) ? json_integer_value(code)
+						 : -1;
+}
+
+/* stageTimestamp, else requestReceivedTimestamp, else timestamp. */
+static int event_time(json_t *ev, int64_t *ns)
+{
+	static const char *const keys[] = {"stageTimestamp",
+					   "requestReceivedTimestamp",
+					   "timestamp"};
+	int rc = 1;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		rc = sv_json_time(json_object_get(ev, keys[i]), ns);
+		if (rc == 0)
+			return 0;
+		if (rc < 0)
+			return -1;
+	}
+	return rc;
+}
+
+/* One Event object; where is "" or "item N: " for documents. */
+static enum sv_status one_event(struct ctx *c, json_t *ev, uint64_t line,
+				const char *where, struct sv_error *err)
+{
+	const char *kind = sv_json_str(ev, "kind");
+	struct sv_record rec;
+	struct sv_jfields f;
+	enum sv_status rc;
+	int trc;
+
+	if (!json_is_object(ev) || (kind && strcmp(kind, "Event") != 0) ||
+	    (json_object_get(ev, "kind") && !kind) ||
+	    (!json_object_get(ev, "auditID") && !json_object_get(ev, "verb"))) {
+		sv_emit_problem(c->out, c->path, line,
+				"%snot an audit Event (no 'auditID' or "
+				"'verb', or another 'kind')", where);
+		return SV_WARN;
+	}
+	sv_arena_reset(c->rec_arena);
+	sv_jfields_init(&f, c->rec_arena);
+	memset(&rec, 0, sizeof(rec));
+	rec.type = SV_REC_K8S_AUDIT;
+	rec.artifact = c->path;
+	rec.line = line;
+	fill(&f, ev, &rec.u.audit);
+	trc = event_time(ev, &rec.ts_ns);
+	if (trc)
+		rec.ts_ns = SV_TIME_NONE;
+	rc = c->out->record(c->out->ctx, &rec, err);
+	if (rc != SV_OK)
+		return rc;
+	c->emitted++;
+	if (trc)
+		sv_emit_problem(c->out, c->path, line,
+				trc < 0 ? "%sa timestamp is not RFC 3339"
+					: "%sno 'stageTimestamp' or "
+					  "'requestReceivedTimestamp'",
+				where);
+	rc = sv_jfields_finish(&f, c->out, c->path, line, err);
+	return rc == SV_OK && trc ? SV_WARN : rc;
+}
+
+/* A list of events: a JSON array or an EventList's items. */
+static enum sv_status each_item(struct ctx *c, json_t *items, uint64_t line,
+				struct sv_error *err)
+{
+	enum sv_status rc, result = SV_OK;
+	size_t i, n = json_array_size(items);
+	char where[48];
+
+	if (n > ITEMS_MAX) {
+		sv_emit_problem(c->out, c->path, line,
+				"%zu events: only the first %u are read", n,
+				ITEMS_MAX);
+		n = ITEMS_MAX;
+		result = SV_WARN;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(where, sizeof(where), "item %zu: ", i);
+		rc = one_event(c, json_array_get(items, i), line, where, err);
+		if (sv_is_error(rc))
+			return rc;
+		if (rc != SV_OK)
+			result = SV_WARN;
+	}
+	return result;
+}
+
+static enum sv_status on_root(void *vctx, json_t *root, uint64_t line,
+			      struct sv_error *err)
+{
+	struct ctx *c = vctx;
+	json_t *items = json_object_get(root, "items");
+
+	if (json_is_array(root))
+		return each_item(c, root, line, err);
+	if (json_is_array(items))
+		return each_item(c, items, line, err);
+	return one_event(c, root, line, "", err);
+}
+
+static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,
+			    const struct sv_emit *out, struct sv_error *err)
+{
+	struct ctx c = {src->path, NULL, out, 0};
+	enum sv_status rc;
+
+	c.rec_arena = sv_arena_new(REC_ARENA_CAP);
+	if (!c.rec_arena)
+		return sv_error_set(err, SV_ERR_NOMEM, src->path,
+				    "out of memory");
+	rc = sv_json_each_auto(src, scratch, SV_JSON_DOC_MAX, out, on_root,
+			       &c, err);
+	sv_arena_free(c.rec_arena);
+	if (rc == SV_WARN && c.emitted == 0)
+		return sv_error_set(err, SV_ERR_CORRUPT, src->path,
+				    "no audit event in the file (not an "
+				    "audit.k8s.io Event log?)");
+	return rc;
+}
+
+const struct sv_format_ops sv_fmt_k8s_audit = {
+	.name = "k8s-audit",
+	.kind = SV_ART_K8S_AUDIT,
+	.probe = probe,
+	.parse = parse,
+};
