@@ -43,6 +43,8 @@ struct sv_bundle {
 
 	/* layout */
 	int root_decided;
+	int root_nomem;
+	uint64_t root_seen;
 	char *root_folder;
 
 	/* current member */
@@ -324,23 +326,47 @@ static int normalise(struct sv_bundle *b, const char *raw, const char **why)
 }
 
 /*
- * Strip the single leading folder. The first non-root member decides: a
- * first component that is not a contract name and has something under it
- * (or is a directory) is the bundle's folder.
+ * Strip the single leading folder. The folder is recognised from
+ * evidence, not from order: a member "X/<contract name>/..." (X itself not
+ * a contract name) makes X the root; a member whose first component is a
+ * contract name settles that there is none. Until one of them shows up,
+ * paths are returned whole, so a stray "notes/readme.txt" first in a
+ * bundle without a folder keeps its name. After ROOT_UNDECIDED_MAX
+ * members without evidence, there is no leading folder.
  */
-static const char *strip_root(struct sv_bundle *b, const char *path,
-			      int is_dir)
+#define ROOT_UNDECIDED_MAX 64
+
+static void decide_root(struct sv_bundle *b, const char *path, size_t clen,
+			const char *slash)
+{
+	const char *second, *end;
+
+	if (is_contract_top(path, clen) || ++b->root_seen > ROOT_UNDECIDED_MAX) {
+		b->root_decided = 1;
+		return;
+	}
+	if (!slash)
+		return;
+	second = slash + 1;
+	end = strchr(second, '/');
+	if (!is_contract_top(second, end ? (size_t)(end - second)
+					 : strlen(second)))
+		return;
+	b->root_decided = 1;
+	b->root_folder = sv_arena_strndup(b->arena, path, clen);
+	if (!b->root_folder)
+		b->root_nomem = 1;
+}
+
+static const char *strip_root(struct sv_bundle *b, const char *path)
 {
 	const char *slash = strchr(path, '/');
 	size_t clen = slash ? (size_t)(slash - path) : strlen(path);
 
 	if (!b->root_decided) {
-		b->root_decided = 1;
-		if (!is_contract_top(path, clen) && (slash || is_dir)) {
-			b->root_folder = sv_arena_strndup(b->arena, path, clen);
-			if (!b->root_folder)
-				return NULL;
-		}
+		decide_root(b, path, clen, slash);
+		if (b->root_nomem)
+			return NULL;
 	}
 	if (b->root_folder && strlen(b->root_folder) == clen &&
 	    memcmp(b->root_folder, path, clen) == 0)
@@ -561,7 +587,12 @@ static int start_member(struct sv_bundle *b,
 		archive_read_disk_descend(b->a);
 	if (b->pathbuf[0] == '\0')
 		return MEMBER_SKIP;
-	path = strip_root(b, b->pathbuf, is_dir);
+	/* A lone folder before the root is known may be the root itself:
+	 * folders carry no content, so it is skipped. */
+	if (is_dir && !b->root_decided && !strchr(b->pathbuf, '/') &&
+	    !is_contract_top(b->pathbuf, strlen(b->pathbuf)))
+		return MEMBER_SKIP;
+	path = strip_root(b, b->pathbuf);
 	if (!path)
 		return sv_error_set(err, SV_ERR_NOMEM, b->name, "out of memory");
 	if (path[0] == '\0')
