@@ -7,6 +7,7 @@
  */
 #include "sv_custody.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct slot {
@@ -26,6 +27,14 @@ struct sv_custody {
 	struct dup { const char *path; struct dup *next; } *dups;
 	struct sv_custody_result *res; /* during verify */
 };
+
+void sv_custody_free(struct sv_custody *c)
+{
+	if (c) {
+		free(c->slots);
+		c->slots = NULL;
+	}
+}
 
 const char *sv_custody_status_name(enum sv_custody_status s)
 {
@@ -61,7 +70,7 @@ struct sv_custody *sv_custody_new(struct sv_arena *arena)
 		return NULL;
 	c->arena = arena;
 	c->cap = 1024;
-	c->slots = sv_arena_calloc(arena, c->cap, sizeof(struct slot));
+	c->slots = calloc(c->cap, sizeof(struct slot));
 	return c->slots ? c : NULL;
 }
 
@@ -79,7 +88,10 @@ static struct slot *probe_slot(struct slot *slots, uint64_t cap,
 static int grow(struct sv_custody *c)
 {
 	uint64_t ncap = c->cap * 2, i;
-	struct slot *ns = sv_arena_calloc(c->arena, ncap, sizeof(*ns));
+	/* Outside the arena: a million-member table grows through several
+	 * sizes, and calloc'd pages need no clearing. */
+	struct slot *ns = ncap <= SIZE_MAX / sizeof(*ns)
+				  ? calloc(ncap, sizeof(*ns)) : NULL;
 
 	if (!ns)
 		return -1;
@@ -87,6 +99,7 @@ static int grow(struct sv_custody *c)
 		if (c->slots[i].path)
 			*probe_slot(ns, ncap, c->slots[i].path,
 				    c->slots[i].hash) = c->slots[i];
+	free(c->slots);
 	c->slots = ns;
 	c->cap = ncap;
 	return 0;

@@ -2,8 +2,8 @@
  * sv_custody.h - chain of custody: the SHA256SUMS lines against the
  * digests of the members actually read, and duplicate member names.
  *
- * Owns a hash table keyed by bundle path, allocated in the analysis arena
- * (freed with it).
+ * Owns a hash table keyed by bundle path; the records and the issues it
+ * reports are in the analysis arena.
  */
 #ifndef SV_CUSTODY_H
 #define SV_CUSTODY_H
@@ -52,7 +52,10 @@ struct sv_custody_result {
 
 struct sv_custody;
 
+/* The table itself is malloc'd (it is rebuilt as it grows): release it
+ * with sv_custody_free(); results stay valid (they are in the arena). */
 struct sv_custody *sv_custody_new(struct sv_arena *arena);
+void sv_custody_free(struct sv_custody *c);
 
 /* A SHA256SUMS line. SV_WARN if the path was listed before. */
 enum sv_status sv_custody_expect(struct sv_custody *c, const char *path,

@@ -463,6 +463,7 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 	r.custody = sv_custody_new(r.a->arena);
 	r.scratch = sv_arena_new(256ULL << 20);
 	if (!r.custody || !r.scratch) {
+		sv_custody_free(r.custody);
 		sv_arena_free(r.scratch);
 		sv_analysis_free(r.a);
 		sv_error_set(err, SV_ERR_NOMEM, path, "out of memory");
@@ -481,6 +482,7 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 			r.a->opened = 0;
 	}
 	sv_bundle_close(r.b);
+	sv_custody_free(r.custody);
 	sv_arena_free(r.scratch);
 	r.a->elapsed_s = (double)(sv_time_now() - r.a->started_ns) / 1e9;
 	return r.a;

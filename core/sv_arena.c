@@ -19,6 +19,8 @@ struct chunk {
 	struct chunk *next;
 	size_t size;
 	size_t used;
+	size_t dirty; /* bytes from the start ever handed out: past it, the
+			 chunk is still as calloc() gave it (zero) */
 	_Alignas(ALIGNMENT) unsigned char data[]; /* 16-aligned blocks */
 };
 
@@ -59,11 +61,12 @@ static struct chunk *chunk_new(size_t min)
 
 	if (size > SIZE_MAX - sizeof(*c))
 		return NULL;
-	c = malloc(sizeof(*c) + size);
+	/* calloc: large chunks come zeroed from the kernel, so fresh
+	 * memory is never cleared twice (see sv_arena_alloc). */
+	c = calloc(1, sizeof(*c) + size);
 	if (!c)
 		return NULL;
 	c->size = size;
-	c->used = 0;
 	return c;
 }
 
@@ -113,9 +116,12 @@ void *sv_arena_alloc(struct sv_arena *a, size_t n)
 		}
 	}
 	p = c->data + c->used;
+	if (c->used < c->dirty) /* reused after a reset: clear what was used */
+		memset(p, 0, c->dirty - c->used < n ? c->dirty - c->used : n);
 	c->used += need;
+	if (c->used > c->dirty)
+		c->dirty = c->used;
 	a->used += need;
-	memset(p, 0, n);
 	return p;
 }
 

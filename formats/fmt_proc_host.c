@@ -137,7 +137,7 @@ static enum sv_status known_line(struct stat_ctx *c, unsigned bit,
 				 const char *s, const char *end,
 				 uint64_t lineno)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	enum sv_status rc;
 
 	switch (bit) {

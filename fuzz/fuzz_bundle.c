@@ -242,6 +242,7 @@ static uint64_t read_bundle(const uint8_t *data, size_t size, int tight)
 		sv_fuzz_check_error(&err);
 out:
 	sv_bundle_close(b);
+	sv_custody_free(r.custody);
 	sv_arena_free(scratch);
 	sv_arena_free(arena);
 	return r.members;
