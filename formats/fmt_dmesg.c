@@ -65,6 +65,7 @@ struct dm {
 	char *msg, *comm, *memcg, *device, *port;
 	char *held_memcg;    /* of the last oom-kill: line */
 	int64_t held_pid;    /* -1: none held */
+	int64_t last_ns;     /* time of the last stamped line, or NONE */
 	int warned;
 };
 
@@ -486,7 +487,14 @@ static enum sv_status one_line(struct dm *d, struct sv_span line,
 
 	if (line.n == 0)
 		return SV_OK;
-	if (ts == 0)
+	/* The kernel indents the second line of a multi-line message
+	 * ("amd_pstate: ...\n               Please enable ..."): it
+	 * belongs to the stamped line before it. */
+	if (ts == 0 && (line.p[0] == ' ' || line.p[0] == '\t') &&
+	    d->last_ns != SV_TIME_NONE) {
+		ts = 1;
+		ns = d->last_ns;
+	} else if (ts == 0)
 		warn(d, ln, "no timestamp: time unknown");
 	else if (ts < 0)
 		warn(d, ln, "timestamp is not seconds since boot (dmesg -T?): "
@@ -495,6 +503,8 @@ static enum sv_status one_line(struct dm *d, struct sv_span line,
 	d->comm[0] = d->memcg[0] = d->device[0] = d->port[0] = '\0';
 	k->kind = SV_KERN_OTHER;
 	k->boot_ns = ts > 0 ? ns : SV_TIME_NONE;
+	if (ts > 0)
+		d->last_ns = ns;
 	k->pid = -1;
 	if (copy(d->msg, MSG_MAX, m.p, m.n))
 		warn(d, ln, "message longer than %d bytes: cut", MSG_MAX);
@@ -534,6 +544,7 @@ static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,
 	d.path = src->path;
 	d.out = out;
 	d.held_pid = -1;
+	d.last_ns = SV_TIME_NONE;
 	d.rec.type = SV_REC_KERNEL;
 	d.rec.artifact = src->path;
 	d.rec.ts_ns = SV_TIME_NONE;

@@ -510,6 +510,26 @@ START_TEST(test_probe)
 }
 END_TEST
 
+/* A real two-line message from this machine's dmesg: the indented
+ * second line takes the time of the first, with no warning. */
+START_TEST(test_continuation)
+{
+	struct kt_run *r = kt_new();
+
+	kt_parse_str(r, &sv_fmt_dmesg, PATH,
+		     "[    0.349518] amd_pstate: The CPPC feature is supported "
+		     "but currently disabled by the BIOS.\n"
+		     "               Please enable it if your BIOS has the "
+		     "CPPC option.\n"
+		     "no stamp and no indent\n");
+	ck_assert_uint_eq(r->nrec, 3);
+	ck_assert_int_eq(r->rec[1].u.kernel.boot_ns, 349518000);
+	ck_assert_uint_eq(kt_problems(r, 2, NULL), 0);
+	ck_assert_uint_eq(kt_problems(r, 3, "no timestamp"), 1);
+	kt_free(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("dmesg");
@@ -524,6 +544,7 @@ int main(void)
 	tcase_add_loop_test(var, test_one, 0, (int)N(one));
 	tcase_add_test(misc, test_pairing);
 	tcase_add_test(misc, test_long);
+	tcase_add_test(misc, test_continuation);
 	tcase_add_test(misc, test_empty_and_garbage);
 	tcase_add_test(misc, test_stop);
 	tcase_add_test(misc, test_nomem);
