@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 32 bytes: the table is touched at random, so small slots matter. */
 struct slot {
 	const char *path;
 	uint64_t hash;
-	uint8_t expected[SV_SHA256_LEN];
-	unsigned listed : 1;
-	unsigned member : 1;
+	const uint8_t *expected;             /* from SHA256SUMS, or NULL */
+	const struct sv_bundle_file *member; /* first copy read, or NULL */
 };
 
 struct sv_custody {
@@ -24,14 +24,17 @@ struct sv_custody {
 	uint64_t cap;   /* power of two */
 	uint64_t used;
 	uint64_t listed;
-	struct dup { const char *path; struct dup *next; } *dups;
+	struct dup {
+		const struct sv_bundle_file *file;
+		struct dup *next;
+	} *dups;
 	struct sv_custody_result *res; /* during verify */
 };
 
 void sv_custody_free(struct sv_custody *c)
 {
 	if (c) {
-		free(c->slots);
+		sv_big_free(c->slots, c->cap * sizeof(struct slot));
 		c->slots = NULL;
 	}
 }
@@ -59,6 +62,12 @@ static uint64_t hash_path(const char *s)
 
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	/* FNV's low bits only see the low bits of each byte, and the table
+	 * is indexed by the low bits: mix the high ones down (murmur3's
+	 * finaliser), or paths that differ in digits cluster. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -70,7 +79,7 @@ struct sv_custody *sv_custody_new(struct sv_arena *arena)
 		return NULL;
 	c->arena = arena;
 	c->cap = 1024;
-	c->slots = calloc(c->cap, sizeof(struct slot));
+	c->slots = sv_big_calloc(c->cap * sizeof(struct slot));
 	return c->slots ? c : NULL;
 }
 
@@ -91,7 +100,7 @@ static int grow(struct sv_custody *c)
 	/* Outside the arena: a million-member table grows through several
 	 * sizes, and calloc'd pages need no clearing. */
 	struct slot *ns = ncap <= SIZE_MAX / sizeof(*ns)
-				  ? calloc(ncap, sizeof(*ns)) : NULL;
+				  ? sv_big_calloc(ncap * sizeof(*ns)) : NULL;
 
 	if (!ns)
 		return -1;
@@ -99,7 +108,7 @@ static int grow(struct sv_custody *c)
 		if (c->slots[i].path)
 			*probe_slot(ns, ncap, c->slots[i].path,
 				    c->slots[i].hash) = c->slots[i];
-	free(c->slots);
+	sv_big_free(c->slots, c->cap * sizeof(*ns));
 	c->slots = ns;
 	c->cap = ncap;
 	return 0;
@@ -129,46 +138,53 @@ enum sv_status sv_custody_expect(struct sv_custody *c, const char *path,
 				 const uint8_t digest[SV_SHA256_LEN],
 				 struct sv_error *err)
 {
+	uint8_t *copy;
 	struct slot *s = find_or_add(c, path, 1);
 
 	if (!s)
 		return sv_error_set(err, SV_ERR_NOMEM, "SHA256SUMS",
 				    "out of memory");
 	c->listed++;
-	if (s->listed)
+	if (s->expected)
 		return sv_error_set(err, SV_WARN, "SHA256SUMS",
 				    "'%.200s' is listed twice", path);
-	s->listed = 1;
-	memcpy(s->expected, digest, SV_SHA256_LEN);
+	copy = sv_arena_alloc(c->arena, SV_SHA256_LEN);
+	if (!copy)
+		return sv_error_set(err, SV_ERR_NOMEM, "SHA256SUMS",
+				    "out of memory");
+	memcpy(copy, digest, SV_SHA256_LEN);
+	s->expected = copy;
 	return SV_OK;
 }
 
-enum sv_status sv_custody_member(struct sv_custody *c, const char *path,
+enum sv_status sv_custody_member(struct sv_custody *c,
+				 const struct sv_bundle_file *f,
 				 struct sv_error *err)
 {
-	struct slot *s = find_or_add(c, path, 0);
+	struct slot *s = find_or_add(c, f->path, 0);
 
 	if (!s)
-		return sv_error_set(err, SV_ERR_NOMEM, path, "out of memory");
+		return sv_error_set(err, SV_ERR_NOMEM, f->path,
+				    "out of memory");
 	if (s->member) {
 		struct dup *d = sv_arena_alloc(c->arena, sizeof(*d));
 
 		if (!d)
-			return sv_error_set(err, SV_ERR_NOMEM, path,
+			return sv_error_set(err, SV_ERR_NOMEM, f->path,
 					    "out of memory");
-		d->path = s->path;
+		d->file = f;
 		d->next = c->dups;
 		c->dups = d;
-		return sv_error_set(err, SV_WARN, path,
+		return sv_error_set(err, SV_WARN, f->path,
 				    "the archive holds this path twice");
 	}
-	s->member = 1;
+	s->member = f;
 	return SV_OK;
 }
 
 static int add_issue(struct sv_custody *c, enum sv_custody_issue_kind k,
-		     const char *path, const uint8_t *expected,
-		     const uint8_t *actual)
+		     const char *path, uint64_t index,
+		     const uint8_t *expected, const uint8_t *actual)
 {
 	struct sv_custody_result *r = c->res;
 	struct sv_custody_issue *is;
@@ -181,6 +197,7 @@ static int add_issue(struct sv_custody *c, enum sv_custody_issue_kind k,
 		return -1;
 	is->kind = k;
 	is->path = path;
+	is->index = index;
 	if (expected)
 		memcpy(is->expected, expected, SV_SHA256_LEN);
 	if (actual)
@@ -190,58 +207,105 @@ static int add_issue(struct sv_custody *c, enum sv_custody_issue_kind k,
 	return 0;
 }
 
-static int check_member(struct sv_custody *c, const struct sv_bundle_file *f)
+/* A member against what SHA256SUMS lists for its path (s may be NULL). */
+static int check_copy(struct sv_custody *c, const struct slot *s,
+		      const struct sv_bundle_file *f)
 {
-	struct slot *s = probe_slot(c->slots, c->cap, f->path,
-				    hash_path(f->path));
-
-	if (!strcmp(f->path, "SHA256SUMS"))
-		return 0;
-	if (!s->path || !s->listed)
-		return add_issue(c, SV_CUSTODY_NOT_COVERED, f->path, NULL,
-				 f->hashed ? f->digest : NULL);
+	if (!s || !s->expected)
+		return add_issue(c, SV_CUSTODY_NOT_COVERED, f->path, f->index,
+				 NULL, f->hashed ? f->digest : NULL);
 	if (!f->hashed)
-		return add_issue(c, SV_CUSTODY_UNHASHED, f->path,
+		return add_issue(c, SV_CUSTODY_UNHASHED, f->path, f->index,
 				 s->expected, NULL);
 	if (memcmp(s->expected, f->digest, SV_SHA256_LEN) != 0)
-		return add_issue(c, SV_CUSTODY_MISMATCH, f->path, s->expected,
-				 f->digest);
+		return add_issue(c, SV_CUSTODY_MISMATCH, f->path, f->index,
+				 s->expected, f->digest);
 	c->res->verified++;
 	return 0;
 }
 
-static int check_missing(struct sv_custody *c)
+/*
+ * One pass over the table, in memory order (a million random lookups
+ * would cost more than the rest of the custody check).
+ */
+static int check_table(struct sv_custody *c, int complete)
 {
 	uint64_t i;
 
 	for (i = 0; i < c->cap; i++) {
-		struct slot *s = &c->slots[i];
+		const struct slot *s = &c->slots[i];
 
-		if (s->path && s->listed && !s->member &&
-		    add_issue(c, SV_CUSTODY_MISSING, s->path, s->expected,
-			      NULL))
+		if (!s->path)
+			continue;
+		if (s->member && strcmp(s->path, "SHA256SUMS") != 0 &&
+		    check_copy(c, s, s->member))
+			return -1;
+		if (complete && s->expected && !s->member &&
+		    add_issue(c, SV_CUSTODY_MISSING, s->path, UINT64_MAX,
+			      s->expected, NULL))
 			return -1;
 	}
 	return 0;
 }
 
-/* Issues were pushed newest first; give them back in reading order. */
-static void reverse_issues(struct sv_custody_result *r)
+static int check_duplicates(struct sv_custody *c)
 {
-	struct sv_custody_issue *prev = NULL, *cur = r->issues, *next;
+	const struct dup *d;
 
-	for (; cur; cur = next) {
-		next = cur->next;
-		cur->next = prev;
-		prev = cur;
+	for (d = c->dups; d; d = d->next) {
+		const struct slot *s = probe_slot(c->slots, c->cap,
+						  d->file->path,
+						  hash_path(d->file->path));
+
+		if (add_issue(c, SV_CUSTODY_DUPLICATE, d->file->path,
+			      d->file->index, NULL, NULL) ||
+		    check_copy(c, s->path ? s : NULL, d->file))
+			return -1;
 	}
-	r->issues = prev;
+	return 0;
 }
 
-enum sv_status sv_custody_verify(struct sv_custody *c,
-				 const struct sv_bundle_file *files,
-				 int had_sums, int complete,
-				 struct sv_custody_result *out,
+static int issue_order(const void *x, const void *y)
+{
+	const struct sv_custody_issue *a = *(const struct sv_custody_issue *
+						    const *)x;
+	const struct sv_custody_issue *b = *(const struct sv_custody_issue *
+						    const *)y;
+
+	if (a->index != b->index)
+		return a->index < b->index ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+/* Listed issues in reading order (missing files last, by path), so a
+ * report does not depend on the table's layout. */
+static int sort_issues(struct sv_custody *c)
+{
+	struct sv_custody_result *r = c->res;
+	struct sv_custody_issue **v, *is;
+	size_t n = 0, i;
+
+	for (is = r->issues; is; is = is->next)
+		n++;
+	if (n < 2)
+		return 0;
+	v = sv_arena_calloc(c->arena, n, sizeof(*v));
+	if (!v)
+		return -1;
+	for (is = r->issues, i = 0; is; is = is->next)
+		v[i++] = is;
+	qsort(v, n, sizeof(*v), issue_order);
+	for (i = 0; i + 1 < n; i++)
+		v[i]->next = v[i + 1];
+	v[n - 1]->next = NULL;
+	r->issues = v[0];
+	return 0;
+}
+
+enum sv_status sv_custody_verify(struct sv_custody *c, int had_sums,
+				 int complete, struct sv_custody_result *out,
 				 struct sv_error *err)
 {
 	uint64_t k, problems = 0;
@@ -255,18 +319,9 @@ enum sv_status sv_custody_verify(struct sv_custody *c,
 				       : SV_CUSTODY_INCOMPLETE;
 		return SV_OK;
 	}
-	for (const struct dup *d = c->dups; d; d = d->next)
-		if (add_issue(c, SV_CUSTODY_DUPLICATE, d->path, NULL, NULL))
-			return sv_error_set(err, SV_ERR_NOMEM, "SHA256SUMS",
-					    "out of memory");
-	for (; files; files = files->next)
-		if (check_member(c, files))
-			return sv_error_set(err, SV_ERR_NOMEM, "SHA256SUMS",
-					    "out of memory");
-	if (complete && check_missing(c))
+	if (check_duplicates(c) || check_table(c, complete) || sort_issues(c))
 		return sv_error_set(err, SV_ERR_NOMEM, "SHA256SUMS",
 				    "out of memory");
-	reverse_issues(out);
 	for (k = 0; k <= SV_CUSTODY_DUPLICATE; k++)
 		problems += out->counts[k];
 	if (!complete)

@@ -34,6 +34,7 @@ const char *sv_custody_issue_name(enum sv_custody_issue_kind k);
 struct sv_custody_issue {
 	enum sv_custody_issue_kind kind;
 	const char *path;
+	uint64_t index; /* member number; UINT64_MAX for missing files */
 	uint8_t expected[SV_SHA256_LEN];
 	uint8_t actual[SV_SHA256_LEN];
 	struct sv_custody_issue *next;
@@ -62,22 +63,21 @@ enum sv_status sv_custody_expect(struct sv_custody *c, const char *path,
 				 const uint8_t digest[SV_SHA256_LEN],
 				 struct sv_error *err) SV_MUST_CHECK;
 /*
- * A member as it is read. SV_WARN when the path was seen before. path is
+ * A member as it is read. SV_WARN when the path was seen before. f is
  * kept, not copied: it must live as long as the custody table (bundle
- * member paths do: they are in the same arena).
+ * members do: they are in the same arena); its digest is read at verify.
  */
-enum sv_status sv_custody_member(struct sv_custody *c, const char *path,
+enum sv_status sv_custody_member(struct sv_custody *c,
+				 const struct sv_bundle_file *f,
 				 struct sv_error *err) SV_MUST_CHECK;
 
 /*
- * After the bundle is finished: compare. had_sums says whether a
- * SHA256SUMS member was read; complete whether the archive was read to
- * its end. files are the bundle's members (their digests now final).
+ * After the bundle is finished (member digests final): compare. had_sums
+ * says whether a SHA256SUMS member was read; complete whether the archive
+ * was read to its end. Issues come in reading order.
  */
-enum sv_status sv_custody_verify(struct sv_custody *c,
-				 const struct sv_bundle_file *files,
-				 int had_sums, int complete,
-				 struct sv_custody_result *out,
+enum sv_status sv_custody_verify(struct sv_custody *c, int had_sums,
+				 int complete, struct sv_custody_result *out,
 				 struct sv_error *err) SV_MUST_CHECK;
 
 #endif

@@ -299,7 +299,7 @@ static enum sv_status one_member(struct run *r, const struct sv_entry *e,
 	if (lay.has_snapshot && note_snapshot(r, lay.snapshot_ns))
 		return sv_error_set(err, SV_ERR_NOMEM, e->path,
 				    "out of memory");
-	rc = sv_custody_member(r->custody, e->path, err);
+	rc = sv_custody_member(r->custody, e->file, err);
 	if (rc == SV_WARN)
 		add_problem(r, err);
 	else if (rc != SV_OK)
@@ -413,7 +413,7 @@ static void conclude(struct run *r)
 	if (sv_bundle_root_folder(r->b))
 		a->root_folder = sv_arena_strdup(a->arena,
 						 sv_bundle_root_folder(r->b));
-	if (sv_custody_verify(r->custody, sv_bundle_files(r->b), r->had_sums,
+	if (sv_custody_verify(r->custody, r->had_sums,
 			      a->complete, &a->custody, &err) != SV_OK)
 		add_problem(r, &err);
 	if (a->custody.status == SV_CUSTODY_FAILED)

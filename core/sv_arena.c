@@ -11,13 +11,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define CHUNK_DEFAULT (64u * 1024u)
+#define CHUNK_BIG_MAX (8u << 20)  /* chunks grow with use up to this */
+#define BIG_MIN (1u << 20)        /* sv_big_calloc: mmap from here */
+#define HUGE_PAGE (2u << 20)
 #define ALIGNMENT 16u
 
 struct chunk {
 	struct chunk *next;
 	size_t size;
+	size_t alloc_bytes; /* what sv_big_calloc gave, header included */
 	size_t used;
 	size_t dirty; /* bytes from the start ever handed out: past it, the
 			 chunk is still as calloc() gave it (zero) */
@@ -49,24 +54,65 @@ void sv_arena_free(struct sv_arena *a)
 		return;
 	for (c = a->head; c; c = next) {
 		next = c->next;
-		free(c);
+		sv_big_free(c, c->alloc_bytes);
 	}
 	free(a);
 }
 
-static struct chunk *chunk_new(size_t min)
+void *sv_big_calloc(size_t bytes)
 {
-	size_t size = min > CHUNK_DEFAULT ? min : CHUNK_DEFAULT;
+	void *p;
+
+	if (bytes < BIG_MIN)
+		return calloc(1, bytes ? bytes : 1);
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (bytes >= HUGE_PAGE)
+		(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint only */
+#endif
+	return p;
+}
+
+void sv_big_free(void *p, size_t bytes)
+{
+	if (!p)
+		return;
+	if (bytes < BIG_MIN)
+		free(p);
+	else
+		munmap(p, bytes);
+}
+
+/*
+ * Chunks grow with the arena (an eighth of what it holds, up to 8 MiB),
+ * so a million small records take a few hundred big chunks, not tens of
+ * thousands of small ones.
+ */
+static struct chunk *chunk_new(const struct sv_arena *a, size_t min)
+{
+	size_t size = CHUNK_DEFAULT, bytes;
 	struct chunk *c;
 
-	if (size > SIZE_MAX - sizeof(*c))
+	if (a->used / 8 > size)
+		size = a->used / 8 < CHUNK_BIG_MAX ? (size_t)(a->used / 8)
+						   : CHUNK_BIG_MAX;
+	if (min > size)
+		size = min;
+	if (size > SIZE_MAX - sizeof(*c) - HUGE_PAGE)
 		return NULL;
-	/* calloc: large chunks come zeroed from the kernel, so fresh
-	 * memory is never cleared twice (see sv_arena_alloc). */
-	c = calloc(1, sizeof(*c) + size);
+	bytes = sizeof(*c) + size;
+	if (bytes >= BIG_MIN) /* whole huge pages: no partial one wasted */
+		bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	/* zeroed from the kernel, so fresh memory is never cleared twice
+	 * (see sv_arena_alloc) */
+	c = sv_big_calloc(bytes);
 	if (!c)
 		return NULL;
-	c->size = size;
+	c->alloc_bytes = bytes;
+	c->size = bytes - sizeof(*c);
 	return c;
 }
 
@@ -103,11 +149,12 @@ void *sv_arena_alloc(struct sv_arena *a, size_t n)
 		return fail(a);
 	c = a->head;
 	if (!c || c->size - c->used < need) {
-		c = chunk_new(need);
+		c = chunk_new(a, need);
 		if (!c)
 			return fail(a);
-		/* A dedicated big chunk goes behind head so head keeps room. */
-		if (need > CHUNK_DEFAULT / 4 && a->head) {
+		/* A chunk this request fills goes behind head, so head keeps
+		 * its room for the small ones. */
+		if (a->head && c->size - need < CHUNK_DEFAULT / 4) {
 			c->next = a->head->next;
 			a->head->next = c;
 		} else {
@@ -163,7 +210,7 @@ void sv_arena_reset(struct sv_arena *a)
 			keep = c;
 			continue;
 		}
-		free(c);
+		sv_big_free(c, c->alloc_bytes);
 	}
 	if (keep) {
 		keep->used = 0;

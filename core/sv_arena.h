@@ -42,4 +42,13 @@ int sv_arena_failed(const struct sv_arena *a);
  */
 void sv_arena_fail_after(struct sv_arena *a, uint64_t n);
 
+/*
+ * Zeroed memory for large tables, straight from the kernel (mmap) and,
+ * from 2 MiB on, on transparent huge pages: a million-entry table is
+ * touched at random and would otherwise spend its time in page faults
+ * and TLB misses. Free with the same size. NULL when out of memory.
+ */
+void *sv_big_calloc(size_t bytes);
+void sv_big_free(void *p, size_t bytes);
+
 #endif

@@ -149,7 +149,7 @@ static enum sv_status one_member(struct sv_bundle *b, struct member_run *r,
 	enum sv_status rc;
 
 	sv_layout_classify(e->path, &lay);
-	rc = sv_custody_member(r->custody, e->path, err);
+	rc = sv_custody_member(r->custody, e->file, err);
 	if (sv_is_error(rc))
 		return rc;
 	if (r->skim) {
@@ -237,7 +237,7 @@ static uint64_t read_bundle(const uint8_t *data, size_t size, int tight)
 	if (sv_bundle_finish(b, &err) != SV_OK)
 		complete = 0;
 	sv_fuzz_check_error(&err);
-	if (sv_custody_verify(r.custody, sv_bundle_files(b), r.had_sums,
+	if (sv_custody_verify(r.custody, r.had_sums,
 			      complete, &res, &err) != SV_OK)
 		sv_fuzz_check_error(&err);
 out:
