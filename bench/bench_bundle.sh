@@ -13,7 +13,8 @@
 #
 # Environment: BENCH_DIR (default /tmp/salvage-bench), RUNS (default 5),
 # SMALL_MB (default 100), LIMIT (default 1.5), BENCH_FLOOR=1 (also time
-# bench/libarchive_floor.c, libarchive alone), BENCH_WAIT_IDLE (seconds to wait
+# bench/libarchive_floor.c, libarchive alone, and `zstd -dc | openssl dgst -sha256`,
+# decompressing and hashing every byte), BENCH_WAIT_IDLE (seconds to wait
 # for >= 95% idle CPUs before timing, default 0), BENCH_STRICT=1 to exit 1 on FAIL.
 set -euo pipefail
 export LC_ALL=C
@@ -132,7 +133,11 @@ if [ "${BENCH_FLOOR:-0}" = 1 ]; then # libarchive alone, for reference
 	read -ra LA <<<"$(pkg-config --cflags --libs libarchive)"
 	run cc -O2 "$REPO/bench/libarchive_floor.c" -o "$FLOOR" "${LA[@]}"
 	run "$FLOOR" "$BIG"
-	EXTRA=(-n "libarchive alone" "$FLOOR $BIG > /dev/null")
+	# decompressing and hashing every byte, the least the task needs:
+	# zstd and OpenSSL (SHA-NI) on two cores through a pipe
+	EXTRA=(-n "libarchive alone" "$FLOOR $BIG > /dev/null"
+		-n "zstd -dc | openssl sha256" \
+		"zstd -dc $BIG | openssl dgst -sha256 > /dev/null")
 fi
 run timeout 3600 hyperfine --warmup 1 --runs "$RUNS" \
 	--export-json "$JSON" --export-markdown "$MD" \
