@@ -56,13 +56,7 @@ struct ctx {
 
 static int probe(const struct sv_layout *lay, const uint8_t *head, size_t n)
 {
-	size_t i = 0;
-
-	if (lay->kind != SV_ART_INSPECT)
-		return 0;
-	while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r'))
-		i++;
-	return i == n || head[i] == '[' || head[i] == '{' ? 100 : 50;
+	return sv_json_probe(lay, SV_ART_INSPECT, head, n, "[{");
 }
 
 static void problem(struct ctx *c, const char *what, size_t idx,

@@ -41,13 +41,7 @@ struct ctx {
 
 static int probe(const struct sv_layout *lay, const uint8_t *head, size_t n)
 {
-	size_t i = 0;
-
-	if (lay->kind != SV_ART_K8S_EVENTS)
-		return 0;
-	while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r'))
-		i++;
-	return i == n || head[i] == '{' || head[i] == '[' ? 100 : 50;
+	return sv_json_probe(lay, SV_ART_K8S_EVENTS, head, n, "{[");
 }
 
 static const char *either(struct sv_jfields *f, json_t *ev, const char *a,
@@ -186,42 +180,19 @@ static enum sv_status one_value(struct ctx *c, json_t *v, uint64_t line,
 	return one_event(c, v, line, where, err);
 }
 
-static enum sv_status each_item(struct ctx *c, json_t *items, uint64_t line,
-				struct sv_error *err)
+static enum sv_status one_item(void *vctx, json_t *v, uint64_t line,
+			       const char *where, struct sv_error *err)
 {
-	enum sv_status rc, result = SV_OK;
-	size_t i, n = json_array_size(items);
-	char where[48];
-
-	if (n > ITEMS_MAX) {
-		sv_emit_problem(c->out, c->path, line,
-				"%zu events: only the first %u are read", n,
-				ITEMS_MAX);
-		n = ITEMS_MAX;
-		result = SV_WARN;
-	}
-	for (i = 0; i < n; i++) {
-		snprintf(where, sizeof(where), "item %zu: ", i);
-		rc = one_value(c, json_array_get(items, i), line, where, err);
-		if (sv_is_error(rc))
-			return rc;
-		if (rc != SV_OK)
-			result = SV_WARN;
-	}
-	return result;
+	return one_value(vctx, v, line, where, err);
 }
 
 static enum sv_status on_root(void *vctx, json_t *root, uint64_t line,
 			      struct sv_error *err)
 {
 	struct ctx *c = vctx;
-	json_t *items = json_object_get(root, "items");
 
-	if (json_is_array(root))
-		return each_item(c, root, line, err);
-	if (json_is_array(items))
-		return each_item(c, items, line, err);
-	return one_value(c, root, line, "", err);
+	return sv_json_each_item(root, ITEMS_MAX, one_item, c, c->out,
+				 c->path, line, err);
 }
 
 static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,

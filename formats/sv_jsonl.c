@@ -3,6 +3,7 @@
  */
 #include "sv_jsonl.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "sv_time.h"
@@ -75,6 +76,50 @@ enum sv_status sv_json_load(struct sv_source *src, struct sv_arena *scratch,
 				   jerr.line > 0 ? (uint64_t)jerr.line : 0,
 				   "invalid JSON: %s", jerr.text);
 	return SV_OK;
+}
+
+int sv_json_probe(const struct sv_layout *lay, enum sv_artifact kind,
+		  const uint8_t *head, size_t n, const char *opens)
+{
+	size_t i = 0;
+
+	if (lay->kind != kind)
+		return 0;
+	while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r'))
+		i++;
+	return i == n || (head[i] && strchr(opens, head[i])) ? 100 : 50;
+}
+
+enum sv_status sv_json_each_item(json_t *root, size_t max, sv_json_item_fn fn,
+				 void *ctx, const struct sv_emit *out,
+				 const char *path, uint64_t line,
+				 struct sv_error *err)
+{
+	json_t *items = json_is_array(root) ? root
+					    : json_object_get(root, "items");
+	enum sv_status rc, result = SV_OK;
+	size_t i, n;
+	char where[48];
+
+	if (!json_is_array(items))
+		return fn(ctx, root, line, "", err);
+	n = json_array_size(items);
+	if (n > max) {
+		sv_emit_problem(out, path, line,
+				"%zu events: only the first %zu are read", n,
+				max);
+		n = max;
+		result = SV_WARN;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(where, sizeof(where), "item %zu: ", i);
+		rc = fn(ctx, json_array_get(items, i), line, where, err);
+		if (sv_is_error(rc))
+			return rc;
+		if (rc != SV_OK)
+			result = SV_WARN;
+	}
+	return result;
 }
 
 const char *sv_json_str(json_t *obj, const char *key)

@@ -39,6 +39,30 @@ enum sv_status sv_jsonl_each(struct sv_source *src, struct sv_arena *scratch,
 enum sv_status sv_json_load(struct sv_source *src, struct sv_arena *scratch,
 			    size_t max, json_t **root, struct sv_error *err);
 
+/*
+ * The probe of a JSON reader for kind: 0 for other kinds; 100 when the
+ * first non-blank byte opens JSON (one of opens: "{" or "{["), or the head
+ * is blank; 50 otherwise (the reader then reports what it found).
+ */
+int sv_json_probe(const struct sv_layout *lay, enum sv_artifact kind,
+		  const uint8_t *head, size_t n, const char *opens);
+
+/* One element of a list document; where is "item N: " or "". */
+typedef enum sv_status (*sv_json_item_fn)(void *ctx, json_t *v,
+					  uint64_t line, const char *where,
+					  struct sv_error *err);
+
+/*
+ * fn on each element when root is an array or a List object with an
+ * "items" array (kubectl's -o json), else on root itself; at most max
+ * elements (the rest reported once at line). SV_WARN when any element
+ * returned it or elements were dropped.
+ */
+enum sv_status sv_json_each_item(json_t *root, size_t max, sv_json_item_fn fn,
+				 void *ctx, const struct sv_emit *out,
+				 const char *path, uint64_t line,
+				 struct sv_error *err);
+
 /* Field helpers: NULL/"" when absent or of another type. */
 const char *sv_json_str(json_t *obj, const char *key);
 /* Dotted path lookup: "objectRef.resource". */
