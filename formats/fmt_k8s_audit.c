@@ -36,14 +36,6 @@
 #define URI_MAX 8192
 #define AGENT_MAX 1024
 #define ITEMS_MAX 1000000u
-#define REC_ARENA_CAP (4u << 20)
-
-struct ctx {
-	const char *path;
-	struct sv_arena *rec_arena; /* per-record strings, reset per event */
-	const struct sv_emit *out;
-	uint64_t emitted;
-};
 
 static int probe(const struct sv_layout *lay, const uint8_t *head, size_t n)
 {
@@ -93,7 +85,7 @@ static int event_time(json_t *ev, int64_t *ns)
 }
 
 /* One Event object; where is "" or "item N: " for documents. */
-static enum sv_status one_event(struct ctx *c, json_t *ev, uint64_t line,
+static enum sv_status one_event(struct sv_json_events *c, json_t *ev, uint64_t line,
 				const char *where, struct sv_error *err)
 {
 	const char *kind = sv_json_str(ev, "kind");
@@ -144,7 +136,7 @@ static enum sv_status one_item(void *vctx, json_t *v, uint64_t line,
 static enum sv_status on_root(void *vctx, json_t *root, uint64_t line,
 			      struct sv_error *err)
 {
-	struct ctx *c = vctx;
+	struct sv_json_events *c = vctx;
 
 	return sv_json_each_item(root, ITEMS_MAX, one_item, c, c->out,
 				 c->path, line, err);
@@ -153,21 +145,10 @@ static enum sv_status on_root(void *vctx, json_t *root, uint64_t line,
 static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,
 			    const struct sv_emit *out, struct sv_error *err)
 {
-	struct ctx c = {src->path, NULL, out, 0};
-	enum sv_status rc;
+	struct sv_json_events c;
 
-	c.rec_arena = sv_arena_new(REC_ARENA_CAP);
-	if (!c.rec_arena)
-		return sv_error_set(err, SV_ERR_NOMEM, src->path,
-				    "out of memory");
-	rc = sv_json_each_auto(src, scratch, SV_JSON_DOC_MAX, out, on_root,
-			       &c, err);
-	sv_arena_free(c.rec_arena);
-	if (rc == SV_WARN && c.emitted == 0)
-		return sv_error_set(err, SV_ERR_CORRUPT, src->path,
-				    "no audit event in the file (not an "
-				    "audit.k8s.io Event log?)");
-	return rc;
+	return sv_json_read_events(src, scratch, out, 1, on_root, &c,
+				   "audit event (not an audit.k8s.io Event log?)", err);
 }
 
 const struct sv_format_ops sv_fmt_k8s_audit = {

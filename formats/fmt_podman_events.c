@@ -27,14 +27,6 @@
 #define NAME_MAX_LEN 512
 #define IMAGE_MAX 1024
 #define DETAIL_MAX 4096
-#define REC_ARENA_CAP (4u << 20)
-
-struct ctx {
-	const char *path;
-	struct sv_arena *rec_arena; /* per-record strings, reset per line */
-	const struct sv_emit *out;
-	uint64_t emitted;
-};
 
 static int probe(const struct sv_layout *lay, const uint8_t *head, size_t n)
 {
@@ -121,7 +113,7 @@ static int fill(struct sv_jfields *f, json_t *root,
 static enum sv_status on_line(void *vctx, json_t *root, uint64_t line,
 			      struct sv_error *err)
 {
-	struct ctx *c = vctx;
+	struct sv_json_events *c = vctx;
 	struct sv_record rec;
 	struct sv_jfields f;
 	enum sv_status rc;
@@ -164,20 +156,10 @@ static enum sv_status on_line(void *vctx, json_t *root, uint64_t line,
 static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,
 			    const struct sv_emit *out, struct sv_error *err)
 {
-	struct ctx c = {src->path, NULL, out, 0};
-	enum sv_status rc;
+	struct sv_json_events c;
 
-	c.rec_arena = sv_arena_new(REC_ARENA_CAP);
-	if (!c.rec_arena)
-		return sv_error_set(err, SV_ERR_NOMEM, src->path,
-				    "out of memory");
-	rc = sv_jsonl_each(src, scratch, out, on_line, &c, err);
-	sv_arena_free(c.rec_arena);
-	if (rc == SV_WARN && c.emitted == 0)
-		return sv_error_set(err, SV_ERR_CORRUPT, src->path,
-				    "no podman event in the file (not "
-				    "`podman events --format json` output?)");
-	return rc;
+	return sv_json_read_events(src, scratch, out, 0, on_line, &c,
+				   "podman event (not `podman events --format json` output?)", err);
 }
 
 const struct sv_format_ops sv_fmt_podman_events = {

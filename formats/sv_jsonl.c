@@ -122,6 +122,36 @@ enum sv_status sv_json_each_item(json_t *root, size_t max, sv_json_item_fn fn,
 	return result;
 }
 
+#define EVENT_ARENA_CAP (4u << 20)
+
+enum sv_status sv_json_read_events(struct sv_source *src,
+				   struct sv_arena *scratch,
+				   const struct sv_emit *out, int whole_docs,
+				   sv_jsonl_fn fn, struct sv_json_events *c,
+				   const char *none_what, struct sv_error *err)
+{
+	enum sv_status rc;
+
+	c->path = src->path;
+	c->out = out;
+	c->emitted = 0;
+	c->rec_arena = sv_arena_new(EVENT_ARENA_CAP);
+	if (!c->rec_arena)
+		return sv_error_set(err, SV_ERR_NOMEM, src->path,
+				    "out of memory");
+	if (whole_docs)
+		rc = sv_json_each_auto(src, scratch, SV_JSON_DOC_MAX, out, fn,
+				       c, err);
+	else
+		rc = sv_jsonl_each(src, scratch, out, fn, c, err);
+	sv_arena_free(c->rec_arena);
+	c->rec_arena = NULL;
+	if (rc == SV_WARN && c->emitted == 0)
+		return sv_error_set(err, SV_ERR_CORRUPT, src->path,
+				    "no %s in the file", none_what);
+	return rc;
+}
+
 const char *sv_json_str(json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);

@@ -63,6 +63,30 @@ enum sv_status sv_json_each_item(json_t *root, size_t max, sv_json_item_fn fn,
 				 const char *path, uint64_t line,
 				 struct sv_error *err);
 
+/*
+ * The state every event-log reader shares: its records' strings live in
+ * rec_arena (reset per record, so a million-line log does not pile up)
+ * and emitted counts the records that went out.
+ */
+struct sv_json_events {
+	const char *path;
+	struct sv_arena *rec_arena;
+	const struct sv_emit *out;
+	uint64_t emitted;
+};
+
+/*
+ * Read an event log: JSON Lines (whole_docs 0: sv_jsonl_each) or JSON
+ * Lines or one document (whole_docs 1: sv_json_each_auto), fn getting c
+ * as its ctx. A file with lines but not one event is SV_ERR_CORRUPT with
+ * "no <none_what> in the file" (what the file should have been).
+ */
+enum sv_status sv_json_read_events(struct sv_source *src,
+				   struct sv_arena *scratch,
+				   const struct sv_emit *out, int whole_docs,
+				   sv_jsonl_fn fn, struct sv_json_events *c,
+				   const char *none_what, struct sv_error *err);
+
 /* Field helpers: NULL/"" when absent or of another type. */
 const char *sv_json_str(json_t *obj, const char *key);
 /* Dotted path lookup: "objectRef.resource". */
