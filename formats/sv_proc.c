@@ -281,3 +281,12 @@ int sv_proc_bracket_inode(struct sv_span s, struct sv_span *name,
 	name->n = k;
 	return 0;
 }
+
+int64_t sv_boot_to_wall_ns(int64_t boot_ns, int64_t boot_time_ns)
+{
+	if (boot_ns == SV_TIME_NONE || boot_time_ns == SV_TIME_NONE ||
+	    boot_ns < 0 || boot_time_ns < 0 ||
+	    boot_ns > INT64_MAX - boot_time_ns)
+		return SV_TIME_NONE;
+	return boot_time_ns + boot_ns;
+}

@@ -29,6 +29,14 @@ int64_t sv_proc_start_ns(uint64_t start_ticks, int64_t btime_s,
 			 int64_t clk_tck);
 
 /*
+ * Wall-clock UTC ns of a time since boot (dmesg's "[  123.456789]", a
+ * record's boot_ns): boot_time_ns (the manifest's boot_time, or btime
+ * from the host /proc/stat, in ns) plus boot_ns. SV_TIME_NONE when either
+ * is SV_TIME_NONE or negative, or the sum does not fit in int64 ns.
+ */
+int64_t sv_boot_to_wall_ns(int64_t boot_ns, int64_t boot_time_ns);
+
+/*
  * The envelope of a record read from a proc/ path: type, artifact = path,
  * ts_ns = the snapshot time of lay (SV_TIME_NONE when the path has none),
  * pid = the pid folder of lay (0 for host files). Everything else is 0.

@@ -417,6 +417,30 @@ START_TEST(start_ns_real)
 }
 END_TEST
 
+/* ---- sv_boot_to_wall_ns (dmesg times) ---- */
+
+static const struct {
+	int64_t boot_ns, boot_time_ns, want;
+} boot_cases[] = {
+	/* the sample's OOM kill: 7611.283424 s after a boot at btime */
+	{7611283424000LL, 1795934452000000000LL, 1795942063283424000LL},
+	{0, 0, 0},
+	{1, INT64_MAX - 1, INT64_MAX},
+	{2, INT64_MAX - 1, SV_TIME_NONE},
+	{SV_TIME_NONE, 0, SV_TIME_NONE},
+	{0, SV_TIME_NONE, SV_TIME_NONE},
+	{-1, 0, SV_TIME_NONE},
+	{0, -1, SV_TIME_NONE},
+};
+
+START_TEST(boot_to_wall)
+{
+	ck_assert_int_eq(sv_boot_to_wall_ns(boot_cases[_i].boot_ns,
+					    boot_cases[_i].boot_time_ns),
+			 boot_cases[_i].want);
+}
+END_TEST
+
 /* ---- the line reader ---- */
 
 struct line_want {
@@ -659,6 +683,7 @@ static Suite *suite(void)
 	tc = tcase_create("helpers");
 	tcase_add_loop_test(tc, start_ns, 0, N(start_cases));
 	tcase_add_test(tc, start_ns_real);
+	tcase_add_loop_test(tc, boot_to_wall, 0, N(boot_cases));
 	tcase_add_test(tc, lines_cut_and_count);
 	tcase_add_test(tc, lines_empty_source);
 	tcase_add_test(tc, lines_across_blocks);
