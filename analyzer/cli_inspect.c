@@ -282,8 +282,9 @@ static void print_artifacts(const struct sv_analysis *a)
 		if (!ks->files)
 			continue;
 		human(ks->bytes, sz, sizeof(sz));
-		printf("    %-15s %8" PRIu64 " files %10s  %s\n",
-		       sv_artifact_name((enum sv_artifact)k), ks->files, sz,
+		printf("    %-15s %8" PRIu64 " files %10s %9" PRIu64
+		       " records  %s\n", sv_artifact_name((enum sv_artifact)k),
+		       ks->files, sz, ks->records,
 		       ks->readers[0] ? ks->readers : "(no reader yet)");
 	}
 	if (a->unknown_total)
