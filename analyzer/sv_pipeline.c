@@ -196,7 +196,8 @@ static void progress(struct run *r, int done)
 	if (!r->progress)
 		return;
 	sv_bundle_stats(r->b, &st);
-	if (!done && st.data_bytes < r->next_progress)
+	if (!done && st.data_bytes < r->next_progress &&
+	    (r->members & 0xffff) != 0)
 		return;
 	r->next_progress = st.data_bytes + PROGRESS_EVERY_BYTES;
 	fprintf(stderr, "\rsalvage: %s: %llu members, %llu MB read%s",
