@@ -357,10 +357,8 @@ static void stream_members(struct run *r)
 		if (rc == SV_EOF)
 			break;
 		if (rc == SV_WARN) {
-			/* A refused member; go on. The bundle was not read
-			 * whole: an error (README "Exit codes": exit 3). */
-			err.code = strstr(err.msg, "limit") ? SV_ERR_LIMIT
-							    : SV_ERR_CORRUPT;
+			/* A refused member, an error of its class (the
+			 * bundle was not read whole: exit 3); go on. */
 			add_problem(r, &err);
 			continue;
 		}

@@ -298,8 +298,8 @@ static int normalise(struct sv_bundle *b, const char *raw, const char **why)
 	const char *p = raw, *end = raw + len;
 
 	if (len > b->lim.max_path_len || len >= sizeof(b->pathbuf)) {
-		*why = "path is longer than the limit";
-		return -1;
+		*why = "path is longer than the limit (--max-path)";
+		return -2;
 	}
 	if (raw[0] == '/') {
 		*why = "absolute path refused";
@@ -547,27 +547,34 @@ static const char *member_path(struct sv_bundle *b, struct archive_entry *ae)
 }
 
 /* The refusal reasons that depend on the member's type and size. */
-static const char *type_refusal(struct sv_bundle *b, struct archive_entry *ae)
+static const char *type_refusal(struct sv_bundle *b, struct archive_entry *ae,
+				enum sv_status *cls)
 {
 	mode_t t = archive_entry_filetype(ae);
 
+	*cls = SV_ERR_CORRUPT;
 	if (t == AE_IFLNK)
 		return "symbolic link refused (links are never followed)";
 	if (archive_entry_hardlink(ae))
 		return "hard link refused (links are never followed)";
 	if (t != AE_IFREG && t != AE_IFDIR)
 		return "special file refused (device, fifo or socket)";
+	*cls = SV_ERR_LIMIT;
 	if (t == AE_IFREG && archive_entry_size_is_set(ae) &&
 	    (uint64_t)archive_entry_size(ae) > b->lim.max_entry_bytes)
 		return "member is larger than the limit (--max-entry-size)";
 	return NULL;
 }
 
+/* err carries the class (SV_ERR_CORRUPT or SV_ERR_LIMIT); the return is
+ * SV_WARN: the member is skipped and the stream goes on. */
 static enum sv_status refuse(struct sv_bundle *b, const char *raw,
-			     const char *why, struct sv_error *err)
+			     const char *why, enum sv_status cls,
+			     struct sv_error *err)
 {
-	return sv_error_set(err, SV_WARN, b->name, "member '%.200s': %s",
-			    raw ? raw : "(undecodable name)", why);
+	sv_error_set(err, cls, b->name, "member '%.200s': %s",
+		     raw ? raw : "(undecodable name)", why);
+	return SV_WARN;
 }
 
 static int start_member(struct sv_bundle *b,
@@ -576,13 +583,18 @@ static int start_member(struct sv_bundle *b,
 				   struct sv_error *err)
 {
 	const char *raw = member_path(b, ae), *why = NULL, *path;
+	enum sv_status cls;
+	int nrc;
 	int is_dir = archive_entry_filetype(ae) == AE_IFDIR;
 	struct sv_bundle_file *f;
 
 	if (!raw)
-		return refuse(b, raw, "name is not decodable", err);
-	if (normalise(b, raw, &why))
-		return refuse(b, raw, why, err);
+		return refuse(b, raw, "name is not decodable", SV_ERR_CORRUPT,
+			      err);
+	nrc = normalise(b, raw, &why);
+	if (nrc)
+		return refuse(b, raw, why,
+			      nrc == -2 ? SV_ERR_LIMIT : SV_ERR_CORRUPT, err);
 	if (is_dir && b->is_dir)
 		archive_read_disk_descend(b->a);
 	if (b->pathbuf[0] == '\0')
@@ -597,9 +609,9 @@ static int start_member(struct sv_bundle *b,
 		return sv_error_set(err, SV_ERR_NOMEM, b->name, "out of memory");
 	if (path[0] == '\0')
 		return MEMBER_SKIP;
-	why = type_refusal(b, ae);
+	why = type_refusal(b, ae, &cls);
 	if (why)
-		return refuse(b, raw, why, err);
+		return refuse(b, raw, why, cls, err);
 	memset(entry, 0, sizeof(*entry));
 	entry->type = is_dir ? SV_ENTRY_DIR : SV_ENTRY_FILE;
 	entry->declared_size = archive_entry_size_is_set(ae) ?

@@ -102,8 +102,9 @@ enum sv_status sv_bundle_open_memory(const void *buf, size_t n,
 /*
  * Advance to the next member, reading and hashing whatever the caller
  * left of the current one. Returns SV_OK (entry filled; borrowed until the
- * next call), SV_EOF, SV_WARN (a member was refused; err says which and
- * why; call again), or a fatal error (stop).
+ * next call), SV_EOF, SV_WARN (a member was refused: err says which and
+ * why, and err->code is its class, SV_ERR_CORRUPT or SV_ERR_LIMIT; call
+ * again), or a fatal error (stop).
  */
 enum sv_status sv_bundle_next(struct sv_bundle *b, struct sv_entry *entry,
 			      struct sv_error *err) SV_MUST_CHECK;
