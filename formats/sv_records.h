@@ -43,7 +43,10 @@ enum sv_record_type {
 	SV_REC_K8S_EVENT,
 	SV_REC_JOURNAL,
 	SV_REC_INSPECT,
-	SV_REC_KERNEL         /* dmesg */
+	SV_REC_KERNEL,        /* dmesg */
+	/* packet captures (issue 4) */
+	SV_REC_PACKET,        /* one captured frame */
+	SV_REC_CAPTURE        /* a capture's summary, after its last frame */
 };
 
 struct sv_manifest {
@@ -309,6 +312,31 @@ struct sv_kernel {
 				   ("veth0"; device is the bridge), or "" */
 };
 
+/* ---- packet captures ---- */
+
+/* One frame as libpcap hands it over; data is caplen bytes, borrowed. */
+struct sv_packet_rec {
+	int linktype;        /* LINKTYPE_* of the capture (pcapng: of the
+				frame's interface) */
+	uint32_t caplen;     /* bytes captured */
+	uint32_t len;        /* bytes on the wire */
+	const uint8_t *data;
+	uint64_t index;      /* frame number in the capture, from 1 */
+};
+
+struct sv_capture {
+	int linktype;
+	const char *linktype_name;  /* "EN10MB", "LINUX_SLL2", ... */
+	uint32_t snaplen;
+	int nanosecond;             /* timestamps had ns precision */
+	int pcapng;
+	uint64_t packets;
+	uint64_t bytes_captured, bytes_wire;
+	uint64_t cut_by_snaplen;    /* caplen < len */
+	int64_t first_ns, last_ns;  /* SV_TIME_NONE when no packet */
+	int truncated;              /* the file ended inside a record */
+};
+
 /* ---- the envelope ---- */
 
 struct sv_record {
@@ -341,6 +369,8 @@ struct sv_record {
 		struct sv_journal journal;
 		struct sv_inspect inspect;
 		struct sv_kernel kernel;
+		struct sv_packet_rec packet;
+		struct sv_capture capture;
 	} u;
 };
 

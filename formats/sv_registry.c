@@ -30,6 +30,7 @@ extern const struct sv_format_ops sv_fmt_k8s_audit;
 extern const struct sv_format_ops sv_fmt_k8s_events;
 extern const struct sv_format_ops sv_fmt_journal;
 extern const struct sv_format_ops sv_fmt_inspect;
+extern const struct sv_format_ops sv_fmt_pcap;
 extern const struct sv_format_ops sv_fmt_unknown;
 
 static const struct sv_format_ops *const readers[] = {
@@ -56,6 +57,7 @@ static const struct sv_format_ops *const readers[] = {
 	&sv_fmt_k8s_events,
 	&sv_fmt_journal,
 	&sv_fmt_inspect,
+	&sv_fmt_pcap,
 	&sv_fmt_unknown, /* fallback: scores 1 on files outside the contract */
 };
 
