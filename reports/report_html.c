@@ -47,9 +47,10 @@ static const char css[] =
 	"th,td{text-align:left;padding:6px 10px;border-bottom:1px solid "
 	"var(--line);vertical-align:top}"
 	"th{background:#eef1f5;font-weight:600;font-size:13px}"
-	"td.n{text-align:right;font-variant-numeric:tabular-nums}"
+	"td.n{text-align:right;font-variant-numeric:tabular-nums;"
+	"white-space:nowrap}"
 	"code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;"
-	"font-size:13px;overflow-wrap:anywhere;word-break:break-all}"
+	"font-size:13px;overflow-wrap:anywhere}"
 	".tag{display:inline-block;border-radius:4px;padding:0 6px;"
 	"font-size:12px;font-weight:600;color:#fff}"
 	".t-error{background:var(--bad)}.t-warning{background:var(--warn)}"
@@ -271,6 +272,26 @@ static void custody(struct sv_xw *x, const struct sv_custody_result *c)
 	sv_xw_end(x);
 }
 
+/* "proc-stat,proc-io" shown as "proc-stat, proc-io" so it wraps at
+ * names, not inside them. */
+static void readers_cell(struct sv_xw *x, const char *readers)
+{
+	char buf[2 * SV_READERS_TEXT];
+	size_t o = 0;
+
+	if (!readers[0]) {
+		td_text(x, "not read by this version", "muted");
+		return;
+	}
+	for (; *readers && o + 3 < sizeof(buf); readers++) {
+		buf[o++] = *readers;
+		if (*readers == ',')
+			buf[o++] = ' ';
+	}
+	buf[o] = '\0';
+	td_text(x, buf, "mono");
+}
+
 static void inventory(struct sv_xw *x, const struct sv_analysis *a)
 {
 	static const char *const cols[] = {"Artifact", "What it is", "Files",
@@ -295,9 +316,7 @@ static void inventory(struct sv_xw *x, const struct sv_analysis *a)
 		human_bytes(ks->bytes, buf, sizeof(buf));
 		td_text(x, buf, "n");
 		td_u64(x, ks->records);
-		td_text(x, ks->readers[0] ? ks->readers
-					  : "not read by this version",
-			ks->readers[0] ? "mono" : "muted");
+		readers_cell(x, ks->readers);
 		sv_xw_end(x);
 	}
 	sv_xw_end(x);
