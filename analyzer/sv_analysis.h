@@ -15,6 +15,7 @@
 #include "sv_custody.h"
 #include "sv_error.h"
 #include "sv_format.h"
+#include "sv_flows.h"
 #include "sv_layout.h"
 
 enum sv_manifest_status {
@@ -75,6 +76,12 @@ struct sv_analysis {
 	uint64_t unknown_total;
 
 	struct sv_custody_result custody;
+
+	/* Packet captures: frames decoded into flows (records in arena). */
+	uint64_t captures;
+	uint64_t frames_undecoded;   /* link types the decoder does not know */
+	struct sv_flows_stats net;
+	const struct sv_flow *flows; /* creation order */
 
 	struct sv_problem *problems; /* first SV_PROBLEMS_LISTED, in order */
 	uint64_t errors, warnings;   /* all of them, listed or not */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sv_decode.h"
 #include "sv_registry.h"
 #include "sv_source.h"
 #include "sv_time.h"
@@ -31,6 +32,7 @@ struct run {
 	uint64_t next_progress;
 	uint64_t members;
 	enum sv_artifact cur_kind; /* of the member being parsed */
+	struct sv_flows *flows;
 };
 
 void sv_pipeline_options_default(struct sv_pipeline_options *o)
@@ -117,6 +119,20 @@ static enum sv_status keep_unknown(struct run *r, const struct sv_record *rec,
 	return SV_OK;
 }
 
+/* Decode a captured frame and account it to its flow. */
+static enum sv_status add_frame(struct run *r, const struct sv_record *rec)
+{
+	const struct sv_packet_rec *f = &rec->u.packet;
+	struct sv_packet p;
+
+	if (sv_decode(f->linktype, f->data, f->caplen, &p) != 0) {
+		r->a->frames_undecoded++;
+		return SV_OK;
+	}
+	sv_flows_add(r->flows, &p, rec->ts_ns, f->len);
+	return SV_OK;
+}
+
 static enum sv_status on_record(void *ctx, const struct sv_record *rec,
 				struct sv_error *err)
 {
@@ -138,6 +154,11 @@ static enum sv_status on_record(void *ctx, const struct sv_record *rec,
 		return rc;
 	case SV_REC_UNKNOWN_FILE:
 		return keep_unknown(r, rec, err);
+	case SV_REC_PACKET:
+		return add_frame(r, rec);
+	case SV_REC_CAPTURE:
+		r->a->captures++;
+		return SV_OK;
 	default:
 		/* Kept by the evidence store once it exists (timelines). */
 		return SV_OK;
@@ -461,7 +482,9 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 	r.progress = o->progress;
 	r.custody = sv_custody_new(r.a->arena);
 	r.scratch = sv_arena_new(256ULL << 20);
-	if (!r.custody || !r.scratch) {
+	r.flows = sv_flows_new(r.a->arena, NULL);
+	if (!r.custody || !r.scratch || !r.flows) {
+		sv_flows_free(r.flows);
 		sv_custody_free(r.custody);
 		sv_arena_free(r.scratch);
 		sv_analysis_free(r.a);
@@ -481,6 +504,9 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 			r.a->opened = 0;
 	}
 	sv_bundle_close(r.b);
+	r.a->net = *sv_flows_stats(r.flows);
+	r.a->flows = sv_flows_list(r.flows);
+	sv_flows_free(r.flows);
 	sv_custody_free(r.custody);
 	sv_arena_free(r.scratch);
 	r.a->elapsed_s = (double)(sv_time_now() - r.a->started_ns) / 1e9;

@@ -3,6 +3,7 @@
  */
 #include "sv_xw.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -33,6 +34,12 @@ int sv_xw_open(struct sv_xw *x, FILE *fp, int html)
 		xmlOutputBufferClose(out);
 		return -1;
 	}
+	/* XML indented for people reading it raw; HTML left as written so
+	 * no whitespace appears inside inline elements. */
+	if (!html && (xmlTextWriterSetIndent(x->w, 1) < 0 ||
+		      xmlTextWriterSetIndentString(x->w, (const xmlChar *)" ") <
+			      0))
+		x->failed = 1;
 	return 0;
 }
 
@@ -166,4 +173,20 @@ void sv_xw_raw(struct sv_xw *x, const char *trusted)
 {
 	if (!x->failed)
 		check(x, xmlTextWriterWriteRaw(x->w, X(trusted)));
+}
+
+void sv_addr_text(int family, const uint8_t addr[16], char *buf, size_t n)
+{
+	if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf,
+		       (socklen_t)n))
+		snprintf(buf, n, "?");
+}
+
+void sv_xw_attr_addr(struct sv_xw *x, const char *name, int family,
+		     const uint8_t addr[16])
+{
+	char buf[64];
+
+	sv_addr_text(family, addr, buf, sizeof(buf));
+	sv_xw_attr(x, name, buf);
 }

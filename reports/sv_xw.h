@@ -39,6 +39,11 @@ void sv_xw_textf(struct sv_xw *x, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* <name attrs...>text</name> in one call, for the common leaf case. */
 void sv_xw_leaf(struct sv_xw *x, const char *name, const char *text);
+/* An IPv4 (family 4, first 4 bytes) or IPv6 address as text. */
+void sv_xw_attr_addr(struct sv_xw *x, const char *name, int family,
+		     const uint8_t addr[16]);
+void sv_addr_text(int family, const uint8_t addr[16], char *buf, size_t n);
+
 /* Our own constant markup or CSS; never pass data through this. */
 void sv_xw_raw(struct sv_xw *x, const char *trusted);
 

@@ -871,6 +871,43 @@ START_TEST(arena_cap)
 }
 END_TEST
 
+/*
+ * End to end on the real incident sample: every artifact kind is read,
+ * and its capture (tcpdump -i any on the podman bridge) becomes the 47
+ * TCP flows tshark -z conv,tcp lists, each frame seen on the veth and the
+ * bridge counted once; the reverse shell to :4444 is one of them.
+ */
+START_TEST(incident_sample)
+{
+	struct sv_pipeline_options o;
+	struct sv_error err;
+	struct sv_analysis *a;
+	const struct sv_flow *f;
+	int shell = 0, k;
+
+	sv_pipeline_options_default(&o);
+	a = sv_pipeline_run(SV_SOURCE_DIR "/samples/web-incident.tar.zst", &o,
+			    &err);
+	ck_assert_ptr_nonnull(a);
+	assert_trusted(a);
+	for (k = 1; k < SV_ART_COUNT; k++) {
+		if (k == SV_ART_UNKNOWN || !a->kinds[k].files)
+			continue;
+		ck_assert_msg(a->kinds[k].readers[0], "kind %d unread", k);
+		ck_assert_uint_eq(a->kinds[k].failed, 0);
+	}
+	ck_assert_uint_eq(a->captures, 1);
+	ck_assert_uint_eq(a->net.flows, 47);
+	ck_assert_uint_eq(a->net.duplicates_dropped, 570);
+	ck_assert_uint_eq(a->net.non_ip, 10);
+	for (f = a->flows; f; f = f->next)
+		if (f->b_port == 4444 && f->a_port == 41184)
+			shell++;
+	ck_assert_int_eq(shell, 1);
+	sv_analysis_free(a);
+}
+END_TEST
+
 static Suite *pipeline_suite(void)
 {
 	Suite *s = suite_create("pipeline");
@@ -910,6 +947,7 @@ static Suite *pipeline_suite(void)
 	tcase_add_loop_test(tc, truncated_bundle, 0, 2);
 	tcase_add_test(tc, empty_bundle);
 	tcase_add_test(tc, arena_cap);
+	tcase_add_test(tc, incident_sample);
 	suite_add_tcase(s, tc);
 	return s;
 }
