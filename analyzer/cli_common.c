@@ -54,6 +54,15 @@ int sv_cli_limit_option(int opt, const char *arg,
 	return -1;
 }
 
+const char *sv_cli_limit_name(int opt)
+{
+	static const char *const names[] = {"max-entry-size", "max-entries",
+					    "max-total", "max-ratio",
+					    "max-path"};
+
+	return opt >= 1001 && opt <= 1005 ? names[opt - 1001] : "?";
+}
+
 void sv_cli_put(FILE *f, const char *s)
 {
 	char *clean = sv_text_clean(NULL, s, strlen(s), 1024);

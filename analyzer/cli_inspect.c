@@ -351,7 +351,7 @@ int sv_cmd_inspect(int argc, char **argv)
 			if (c >= 1000)
 				fprintf(stderr, "salvage inspect: bad value "
 						"for --%s\n",
-					longopts[c - 1001 + 3].name);
+					sv_cli_limit_name(c));
 			fputs(help, stderr);
 			return SV_EXIT_USAGE;
 		}

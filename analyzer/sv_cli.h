@@ -45,6 +45,9 @@ int sv_exit_worst(int a, int b);
 int sv_cli_limit_option(int opt, const char *arg,
 			struct sv_pipeline_options *o);
 
+/* The long name of one of the SV_LIMIT_OPTIONS ("max-ratio"). */
+const char *sv_cli_limit_name(int opt);
+
 /* Print an untrusted string made safe for a terminal. */
 void sv_cli_put(FILE *f, const char *s);
 

@@ -148,7 +148,8 @@ static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,
 	struct sv_json_events c;
 
 	return sv_json_read_events(src, scratch, out, 1, on_root, &c,
-				   "audit event (not an audit.k8s.io Event log?)", err);
+				   "audit event"
+				   " (not an audit.k8s.io Event log?)", err);
 }
 
 const struct sv_format_ops sv_fmt_k8s_audit = {

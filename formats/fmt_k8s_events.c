@@ -193,7 +193,8 @@ static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,
 	struct sv_json_events c;
 
 	return sv_json_read_events(src, scratch, out, 1, on_root, &c,
-				   "Kubernetes event (not `kubectl get events -o json` output?)", err);
+				   "Kubernetes event"
+				   " (not `kubectl get events -o json` output?)", err);
 }
 
 const struct sv_format_ops sv_fmt_k8s_events = {

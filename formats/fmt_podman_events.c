@@ -159,7 +159,8 @@ static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,
 	struct sv_json_events c;
 
 	return sv_json_read_events(src, scratch, out, 0, on_line, &c,
-				   "podman event (not `podman events --format json` output?)", err);
+				   "podman event"
+				   " (not `podman events --format json` output?)", err);
 }
 
 const struct sv_format_ops sv_fmt_podman_events = {
