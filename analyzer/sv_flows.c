@@ -302,6 +302,7 @@ static struct flow_node *lookup(struct sv_flows *f, const struct pkt_key *k,
 
 static void swap_ends(struct sv_flow *fl)
 {
+	struct sv_stream *st;
 	uint8_t t[16];
 	uint16_t tp = fl->a_port;
 	uint64_t tc = fl->pkts_ab;
@@ -316,6 +317,9 @@ static void swap_ends(struct sv_flow *fl)
 	tc = fl->bytes_ab;
 	fl->bytes_ab = fl->bytes_ba;
 	fl->bytes_ba = tc;
+	st = fl->stream[0];
+	fl->stream[0] = fl->stream[1];
+	fl->stream[1] = st;
 }
 
 /* TCP flags of a packet going dir; may swap the ends (see the header). */
@@ -471,8 +475,8 @@ static void account(struct flow_node *n, const struct sv_packet *p,
 	ident_of(p, ts_ns, &n->last[dir]);
 }
 
-void sv_flows_add(struct sv_flows *f, const struct sv_packet *p,
-		  int64_t ts_ns, uint32_t wire_len)
+struct sv_flow *sv_flows_add(struct sv_flows *f, const struct sv_packet *p,
+			     int64_t ts_ns, uint32_t wire_len, int *dir_out)
 {
 	struct pkt_key k;
 	struct pkt_ident id;
@@ -483,33 +487,35 @@ void sv_flows_add(struct sv_flows *f, const struct sv_packet *p,
 	f->st.frames++;
 	if (p->l3 != SV_L3_IPV4 && p->l3 != SV_L3_IPV6) {
 		f->st.non_ip++;
-		return;
+		return NULL;
 	}
 	bytes = p->ip_len ? p->ip_len : wire_len;
 	if (p->fragment == SV_FRAG_LATER) {
 		frag_later(f, p, ts_ns, bytes);
-		return;
+		return NULL;
 	}
 	if (key_of(f, p, &k) < 0)
-		return;
+		return NULL;
 	n = lookup(f, &k, ts_ns, &dir);
 	if (!n)
-		return;
+		return NULL;
 	first = n->pub.pkts_ab + n->pub.pkts_ba == 0;
 	ident_of(p, ts_ns, &id);
 	if (is_dup(&n->last[dir], &id, f->lim.dup_window_ns)) {
 		n->pub.dup_dropped++;
 		f->st.duplicates_dropped++;
-		return;
+		return NULL;
 	}
 	if (k.proto == PROTO_TCP)
 		tcp_track(n, p->tcp_flags, &dir, first);
 	account(n, p, dir, ts_ns, bytes);
 	if (p->fragment == SV_FRAG_FIRST)
 		frag_remember(f, p, n);
+	*dir_out = dir;
+	return &n->pub;
 }
 
-const struct sv_flow *sv_flows_list(const struct sv_flows *f)
+struct sv_flow *sv_flows_list(const struct sv_flows *f)
 {
 	return f && f->head ? &f->head->pub : NULL;
 }

@@ -83,6 +83,20 @@ struct sv_flow {
 	unsigned established : 1;  /* an ACK from a after the SYN+ACK */
 	unsigned ended_idle : 1;   /* closed by the idle timeout */
 	struct sv_flow *next;      /* creation order */
+
+	/*
+	 * Filled by other modules, never read here. stream[d] is the
+	 * application parser's state for the direction a->b (0) or b->a
+	 * (1); the table swaps the two when it swaps the ends, so they
+	 * always follow their sender. app is what the application layer
+	 * found (analyzer/sv_netapp.h), owner_a / owner_b who held each
+	 * end (analyzer/sv_attrib.h), name_a / name_b a DNS name seen
+	 * for each address. All NULL until set; all in the arena.
+	 */
+	struct sv_stream *stream[2];
+	const struct sv_flow_app *app;
+	const struct sv_owner *owner_a, *owner_b;
+	const char *name_a, *name_b;
 };
 
 struct sv_flows_stats {
@@ -116,12 +130,15 @@ void sv_flows_free(struct sv_flows *f);
  * on the wire (used for bytes only when the IP header claims no length,
  * e.g. an IPv6 jumbogram). Cannot fail: every packet not accounted is
  * counted in one of the stats.
+ * Returns the flow the packet was accounted to, with *dir = 0 when it
+ * went a->b and 1 when b->a; NULL (and *dir untouched) when it was not
+ * accounted as a packet (duplicate, later fragment, no key, limit).
  */
-void sv_flows_add(struct sv_flows *f, const struct sv_packet *p,
-		  int64_t ts_ns, uint32_t wire_len);
+struct sv_flow *sv_flows_add(struct sv_flows *f, const struct sv_packet *p,
+			     int64_t ts_ns, uint32_t wire_len, int *dir);
 
 /* The first flow created (then ->next), or NULL. Owned by the arena. */
-const struct sv_flow *sv_flows_list(const struct sv_flows *f);
+struct sv_flow *sv_flows_list(const struct sv_flows *f);
 uint64_t sv_flows_count(const struct sv_flows *f);
 const struct sv_flows_stats *sv_flows_stats(const struct sv_flows *f);
 

@@ -124,12 +124,13 @@ static enum sv_status add_frame(struct run *r, const struct sv_record *rec)
 {
 	const struct sv_packet_rec *f = &rec->u.packet;
 	struct sv_packet p;
+	int dir;
 
 	if (sv_decode(f->linktype, f->data, f->caplen, &p) != 0) {
 		r->a->frames_undecoded++;
 		return SV_OK;
 	}
-	sv_flows_add(r->flows, &p, rec->ts_ns, f->len);
+	sv_flows_add(r->flows, &p, rec->ts_ns, f->len, &dir);
 	return SV_OK;
 }
 

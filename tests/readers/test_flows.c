@@ -24,6 +24,16 @@
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define SEC 1000000000LL
 
+/* sv_flows_add, when the test does not look at the flow it returns. */
+static void flows_add(struct sv_flows *f, const struct sv_packet *p,
+		      int64_t ts_ns, uint32_t wire_len)
+{
+	int dir = -1;
+	struct sv_flow *fl = sv_flows_add(f, p, ts_ns, wire_len, &dir);
+
+	ck_assert(fl ? (dir == 0 || dir == 1) : dir == -1);
+}
+
 /* --------------------------------------------------- real captures */
 
 struct file_case {
@@ -66,7 +76,7 @@ static struct sv_flows *load(const char *name, struct sv_arena *arena)
 		int64_t ts = (int64_t)h->ts.tv_sec * SEC + h->ts.tv_usec;
 
 		ck_assert_int_eq(sv_decode(lt, data, h->caplen, &pk), 0);
-		sv_flows_add(f, &pk, ts, h->len);
+		flows_add(f, &pk, ts, h->len);
 	}
 	pcap_close(p);
 	return f;
@@ -229,9 +239,9 @@ START_TEST(both_directions_merge)
 	const struct sv_flow *fl;
 
 	q.ip_len = 100;
-	sv_flows_add(x.f, &p, 1 * SEC, 54);
-	sv_flows_add(x.f, &q, 2 * SEC, 114);
-	sv_flows_add(x.f, &p, 3 * SEC, 54);
+	flows_add(x.f, &p, 1 * SEC, 54);
+	flows_add(x.f, &q, 2 * SEC, 114);
+	flows_add(x.f, &p, 3 * SEC, 54);
 	ck_assert_uint_eq(sv_flows_count(x.f), 1);
 	fl = sv_flows_list(x.f);
 	ck_assert_uint_eq(fl->a_addr[3], 1);
@@ -257,10 +267,22 @@ START_TEST(initiator_from_syn)
 	struct sv_packet syn = tcp4(3, 6000, 4, 443, SV_TCP_SYN);
 	const struct sv_flow *fl;
 
-	sv_flows_add(x.f, &sa, 1, 60);
-	sv_flows_add(x.f, &ack, 2, 60);
-	sv_flows_add(x.f, &srv, 3, 60);
-	sv_flows_add(x.f, &syn, 4, 60);
+	struct sv_flow *got;
+	struct sv_stream *marker = (struct sv_stream *)&x;
+	int dir = -1;
+
+	flows_add(x.f, &sa, 1, 60);
+	got = sv_flows_add(x.f, &ack, 2, 60, &dir);
+	ck_assert(got && dir == 0);   /* the SYN+ACK's receiver is a */
+	got = sv_flows_add(x.f, &srv, 3, 60, &dir);
+	ck_assert(got && dir == 0);   /* first seen: the server is a */
+	got->stream[0] = marker;      /* state of the server's direction */
+	got = sv_flows_add(x.f, &syn, 4, 60, &dir);
+	/* The SYN swapped the ends; the server's state followed it. */
+	ck_assert(got && dir == 0 && got->a_port == 6000);
+	ck_assert_ptr_eq(got->stream[1], marker);
+	ck_assert_ptr_null(got->stream[0]);
+	got->stream[1] = NULL;
 	ck_assert_uint_eq(sv_flows_count(x.f), 2);
 	fl = sv_flows_list(x.f);
 	ck_assert_uint_eq(fl->a_addr[3], 1);
@@ -286,10 +308,10 @@ START_TEST(idle_eviction)
 	struct sv_packet q = tcp4(2, 80, 1, 5000, SV_TCP_ACK);
 	const struct sv_flow *fl;
 
-	sv_flows_add(x.f, &p, 1 * SEC, 54);
-	sv_flows_add(x.f, &p, 11 * SEC, 54);   /* exactly the timeout */
-	sv_flows_add(x.f, &q, 22 * SEC, 54);   /* 11 s idle: new flow */
-	sv_flows_add(x.f, &p, 23 * SEC, 54);
+	flows_add(x.f, &p, 1 * SEC, 54);
+	flows_add(x.f, &p, 11 * SEC, 54);   /* exactly the timeout */
+	flows_add(x.f, &q, 22 * SEC, 54);   /* 11 s idle: new flow */
+	flows_add(x.f, &p, 23 * SEC, 54);
 	ck_assert_uint_eq(sv_flows_count(x.f), 2);
 	ck_assert_uint_eq(sv_flows_stats(x.f)->evicted_idle, 1);
 	fl = sv_flows_list(x.f);
@@ -317,13 +339,13 @@ START_TEST(max_flows_limit)
 		struct sv_packet p = tcp4(1, (uint16_t)(1000 + i), 2, 80,
 					  SV_TCP_SYN);
 
-		sv_flows_add(x.f, &p, i, 60);
+		flows_add(x.f, &p, i, 60);
 	}
 	for (i = 0; i < 5000; i++) {
 		struct sv_packet q = tcp4(2, 80, 1, (uint16_t)(1000 + i),
 					  SV_TCP_SYN | SV_TCP_ACK);
 
-		sv_flows_add(x.f, &q, 6000 + i, 60);
+		flows_add(x.f, &q, 6000 + i, 60);
 	}
 	ck_assert_uint_eq(sv_flows_count(x.f), 3000);
 	ck_assert_uint_eq(sv_flows_stats(x.f)->dropped_over_limit, 4000);
@@ -360,9 +382,9 @@ START_TEST(fragments_without_ports)
 	later.ip_len = 300;
 	stray = later;
 	stray.frag_id = 78;
-	sv_flows_add(x.f, &first, 1, 1514);
-	sv_flows_add(x.f, &later, 2, 314);
-	sv_flows_add(x.f, &stray, 3, 314);
+	flows_add(x.f, &first, 1, 1514);
+	flows_add(x.f, &later, 2, 314);
+	flows_add(x.f, &stray, 3, 314);
 	st = sv_flows_stats(x.f);
 	ck_assert_uint_eq(sv_flows_count(x.f), 1);
 	ck_assert_uint_eq(st->fragments_later, 2);
@@ -406,10 +428,10 @@ START_TEST(dedup_rule)
 	p.payload = pay;
 	p.payload_len = sizeof(pay) - 1;
 	p.ifindex = k->if1;
-	sv_flows_add(x.f, &p, 10 * SEC, 70);
+	flows_add(x.f, &p, 10 * SEC, 70);
 	p.ifindex = k->if2;
 	p.frag_id = k->id2;
-	sv_flows_add(x.f, &p, 10 * SEC + k->dt, 70);
+	flows_add(x.f, &p, 10 * SEC + k->dt, 70);
 	fl = sv_flows_list(x.f);
 	ck_assert_uint_eq(fl->dup_dropped, (uint64_t)k->dup);
 	ck_assert_uint_eq(fl->pkts_ab, 2 - (uint64_t)k->dup);
@@ -432,9 +454,9 @@ START_TEST(non_ip_and_no_ports)
 	icmp = tcp4(1, 0, 2, 0, 0);
 	icmp.proto = 1;
 	icmp.l4 = 1;
-	sv_flows_add(x.f, &arp, 1, 42);
-	sv_flows_add(x.f, &cut, 2, 30);
-	sv_flows_add(x.f, &icmp, 3, 84);
+	flows_add(x.f, &arp, 1, 42);
+	flows_add(x.f, &cut, 2, 30);
+	flows_add(x.f, &icmp, 3, 84);
 	st = sv_flows_stats(x.f);
 	ck_assert_uint_eq(st->frames, 3);
 	ck_assert_uint_eq(st->non_ip, 1);
@@ -452,7 +474,7 @@ START_TEST(arena_failure)
 	struct sv_packet p = tcp4(1, 1, 2, 80, SV_TCP_SYN);
 
 	sv_arena_fail_after(x.a, 1);
-	sv_flows_add(x.f, &p, 1, 60);
+	flows_add(x.f, &p, 1, 60);
 	ck_assert_uint_eq(sv_flows_count(x.f), 0);
 	ck_assert_uint_eq(sv_flows_stats(x.f)->dropped_nomem, 1);
 	ck_assert_ptr_null(sv_flows_list(x.f));
