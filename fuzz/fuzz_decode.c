@@ -3,9 +3,10 @@
  * (formats/net/sv_decode.c).
  *
  * Input: one byte choosing the link type from the table below (modulo
- * its size), then the frame. Besides the sanitizers, aborts when the
- * result breaks the decoder's contract: a payload outside the frame,
- * transport fields without a network layer, a VLAN count over the cap.
+ * its size; new types go at the end so the seeds keep theirs), then the
+ * frame. Besides the sanitizers, aborts when the result breaks the
+ * decoder's contract: a payload outside the frame, transport fields
+ * without a network layer, a VLAN count over the cap.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const int linktypes[] = {
 	SV_LINK_ETHERNET, SV_LINK_SLL, SV_LINK_SLL2, SV_LINK_RAW,
 	SV_LINK_IPV4, SV_LINK_IPV6, SV_LINK_NULL, SV_LINK_LOOP,
+	SV_LINK_NFLOG,
 };
 
 #define NLINK (sizeof(linktypes) / sizeof(linktypes[0]))

@@ -588,6 +588,86 @@ static void sv_dec_null(struct sv_cursor *c, struct sv_packet *out,
 	}
 }
 
+/*
+ * Linux netfilter NFLOG, https://www.tcpdump.org/linktypes/
+ * LINKTYPE_NFLOG.html: a 4-byte header, then TLVs to the end of the
+ * frame, each padded to a multiple of 4 bytes.
+ *
+ *  +---------------+---------------+-------------------------------+
+ *  | family (AF_)  | version (0)   | resource ID (big-endian)      |
+ *  +---------------+---------------+-------------------------------+
+ *  | TLV length (header included)  | TLV type                      |
+ *  +-------------------------------+-------------------------------+
+ *  | value ...                                 | padding to 4      |
+ *
+ * TLV length and type are in the byte order of the host that wrote the
+ * file (libpcap rewrites them to the reading host's). The types are
+ * small (1..19, linux/netfilter/nfnetlink_log.h), so a zero first type
+ * byte means big-endian: both orders are accepted, as for NULL above.
+ * Type 9 (NFULA_PAYLOAD) holds the packet from its network header;
+ * family 2 (AF_INET) or 10 (AF_INET6) says which. A TLV shorter than
+ * its own header, or a version other than 0, is malformed.
+ */
+#define NFLOG_AF_INET 2
+#define NFLOG_AF_INET6 10
+#define NFULA_PAYLOAD 9
+
+/* Decode the payload TLV's value, len bytes claimed at c. */
+static void sv_dec_nflog_payload(struct sv_cursor *c, struct sv_packet *out,
+				 unsigned family, size_t len)
+{
+	int clipped = sv_clip(c, len);
+
+	if (family == NFLOG_AF_INET)
+		sv_dec_rawip(c, out, 4);
+	else if (family == NFLOG_AF_INET6)
+		sv_dec_rawip(c, out, 6);
+	else
+		out->l3 = SV_L3_OTHER;
+	sv_unclip(clipped, out);
+}
+
+static void sv_dec_nflog(struct sv_cursor *c, struct sv_packet *out)
+{
+	unsigned family, version, len, type;
+	const uint8_t *t;
+
+	family = sv_get_u8(c);
+	version = sv_get_u8(c);
+	(void)sv_get_be16(c);
+	if (sv_trunc(c, out))
+		return;
+	if (version != 0) {
+		out->malformed = 1;
+		return;
+	}
+	while (sv_cursor_left(c) > 0) {
+		t = sv_get_bytes(c, 4);
+		if (sv_trunc(c, out))
+			return;
+		len = t[2] == 0 ? (unsigned)t[0] << 8 | t[1] :
+				  (unsigned)t[1] << 8 | t[0];
+		type = t[2] == 0 ? (unsigned)t[2] << 8 | t[3] :
+				   (unsigned)t[3] << 8 | t[2];
+		if (len < 4) {
+			out->malformed = 1;
+			return;
+		}
+		if (type == NFULA_PAYLOAD) {
+			sv_dec_nflog_payload(c, out, family, len - 4u);
+			return;
+		}
+		if (len - 4u > sv_cursor_left(c)) {
+			out->truncated = 1;
+			return;
+		}
+		/* the last TLV's padding may be missing */
+		len = ((len + 3u) & ~3u) - 4u;
+		(void)sv_get_bytes(c, len < sv_cursor_left(c) ? len :
+				   sv_cursor_left(c));
+	}
+}
+
 int sv_decode(int linktype, const uint8_t *frame, size_t caplen,
 	      struct sv_packet *out)
 {
@@ -627,6 +707,9 @@ int sv_decode(int linktype, const uint8_t *frame, size_t caplen,
 		break;
 	case SV_LINK_LOOP:
 		sv_dec_null(&c, out, 0);
+		break;
+	case SV_LINK_NFLOG:
+		sv_dec_nflog(&c, out);
 		break;
 	default:
 		return -1;

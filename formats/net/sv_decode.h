@@ -28,6 +28,7 @@ enum sv_linktype {
 	SV_LINK_SLL = 113,     /* Linux cooked v1 */
 	SV_LINK_IPV4 = 228,
 	SV_LINK_IPV6 = 229,
+	SV_LINK_NFLOG = 239,   /* Linux netfilter log (tcpdump -i nflog:N) */
 	SV_LINK_SLL2 = 276     /* Linux cooked v2 (tcpdump -i any) */
 };
 

@@ -10,6 +10,8 @@
  * and the per-file counts from the same options with -Y 'tcp', 'udp',
  * 'icmp || icmpv6', 'arp', 'ipv6.fraghdr || ip.flags.mf == 1 ||
  * ip.frag_offset > 0', piped to wc -l.
+ * NFLOG (tcpdump_nflog.pcap): the same commands; tshark decodes it as
+ * "Linux Netfilter NFLOG" then IPv4/UDP/DNS.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -53,6 +55,7 @@ static pcap_t *open_cap(const char *name)
 #define FRAG6 "pcap/zeek_ipv6-fragmented-dns.pcap"
 #define SLL2 "capture/zeek_linux_dlt_sll2.pcap"
 #define WEB "capture/web-incident-bridge.pcap"
+#define NFLOG "pcap/tcpdump_nflog.pcap"
 
 struct count_case {
 	const char *file;
@@ -68,6 +71,7 @@ static const struct count_case counts[] = {
 	{FRAG6, SV_LINK_ETHERNET, 8, 0, 5, 0, 0, 4},
 	{SLL2, SV_LINK_SLL2, 6, 0, 0, 4, 2, 0},
 	{WEB, SV_LINK_SLL2, 1150, 1140, 0, 0, 10, 0},
+	{NFLOG, SV_LINK_NFLOG, 4, 0, 4, 0, 0, 0},
 };
 
 START_TEST(file_counts)
@@ -182,6 +186,11 @@ static const struct field_case fields[] = {
 	{WEB, 402, V4, "10.89.77.10", "10.89.77.11", 6, 80,
 	 47974, 0x18, 584190175u, 1537610725u, 0, 0, 0, 4, 56, 0, 0, 220,
 	 0},
+	/* NFLOG: DNS responses (udp.length 53 and 69 = 8 + 45, 8 + 61) */
+	{NFLOG, 1, V4, "74.82.42.42", "10.0.0.20", 17, 53, 42585, 0, 0, 0,
+	 0, 0, 0, NOPK, 0, 0, 0, 45, 0},
+	{NFLOG, 4, V4, "74.82.42.42", "10.0.0.20", 17, 53, 48736, 0, 0, 0,
+	 0, 0, 0, NOPK, 0, 0, 0, 61, 0},
 };
 
 static void check_addr(int l3, const uint8_t *got, const char *want)
@@ -285,6 +294,45 @@ static const char *const prefix_files[] = {
 START_TEST(every_prefix)
 {
 	prefixes_of(prefix_files[_i]);
+}
+END_TEST
+
+/*
+ * NFLOG may hold no payload TLV at all, so a cut between two TLVs is a
+ * frame without a network layer, not a truncated one; anywhere else the
+ * rule of prefixes_of holds.
+ */
+START_TEST(nflog_prefixes)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct sv_packet full, pk;
+	pcap_t *p = open_cap(NFLOG);
+	size_t hdr, end, k;
+
+	while (pcap_next_ex(p, &h, &data) == 1) {
+		ck_assert_int_eq(sv_decode(SV_LINK_NFLOG, data, h->caplen,
+					   &full), 0);
+		ck_assert_ptr_nonnull(full.payload);
+		hdr = (size_t)(full.payload - data);
+		end = hdr + full.payload_len;
+		for (k = 0; k < h->caplen; k++) {
+			uint8_t *f = exact(data, k);
+
+			ck_assert_int_eq(sv_decode(SV_LINK_NFLOG, f, k, &pk),
+					 0);
+			ck_assert(!pk.malformed);
+			if (k < hdr)
+				ck_assert_msg(pk.truncated ||
+					      pk.l3 == SV_L3_NONE,
+					      "cut %zu", k);
+			else
+				ck_assert_uint_eq(pk.payload_len,
+						  (k < end ? k : end) - hdr);
+			free(f);
+		}
+	}
+	pcap_close(p);
 }
 END_TEST
 
@@ -506,6 +554,94 @@ static size_t h_ether_8023(uint8_t *b, int *lt)
 	return n;
 }
 
+/*
+ * NFLOG (LINKTYPE_NFLOG): family, version 0, resource 20, an 8-byte
+ * NFULA_PACKET_HDR TLV, then NFULA_PAYLOAD (9) holding the IPv4 SYN of
+ * eth_syn; TLV length and type little-endian, or big-endian when be.
+ */
+static size_t nflog_frame(uint8_t *b, int *lt, int be, unsigned family)
+{
+	static const uint8_t pkthdr[] = {8, 0, 1, 0, 0x08, 0x00, 1, 0};
+	size_t ip = sizeof(eth_syn) - ETH - 6, n = 0;
+	unsigned tlv = 4 + (unsigned)ip;
+
+	b[n++] = (uint8_t)family;
+	b[n++] = 0;
+	b[n++] = 0;
+	b[n++] = 20;
+	memcpy(b + n, pkthdr, sizeof(pkthdr));
+	if (be) {
+		b[n] = 0;
+		b[n + 1] = 8;
+		b[n + 2] = 0;
+		b[n + 3] = 1;
+	}
+	n += sizeof(pkthdr);
+	b[n++] = (uint8_t)(be ? tlv >> 8 : tlv);
+	b[n++] = (uint8_t)(be ? tlv : tlv >> 8);
+	b[n++] = be ? 0 : 9;
+	b[n++] = be ? 9 : 0;
+	memcpy(b + n, eth_syn + ETH, ip);
+	*lt = SV_LINK_NFLOG;
+	return n + ip;
+}
+
+static size_t h_nflog(uint8_t *b, int *lt)
+{
+	return nflog_frame(b, lt, 0, 2);
+}
+
+static size_t h_nflog_be(uint8_t *b, int *lt)
+{
+	return nflog_frame(b, lt, 1, 2);
+}
+
+static size_t h_nflog_version(uint8_t *b, int *lt)
+{
+	size_t n = nflog_frame(b, lt, 0, 2);
+
+	b[1] = 1;
+	return n;
+}
+
+static size_t h_nflog_tlv3(uint8_t *b, int *lt)
+{
+	size_t n = nflog_frame(b, lt, 0, 2);
+
+	b[4] = 3; /* shorter than its own 4-byte header */
+	return n;
+}
+
+static size_t h_nflog_af7(uint8_t *b, int *lt)
+{
+	return nflog_frame(b, lt, 0, 7);
+}
+
+static size_t h_nflog_v4_as_v6(uint8_t *b, int *lt)
+{
+	return nflog_frame(b, lt, 0, 10);
+}
+
+static size_t h_nflog_tlv_short(uint8_t *b, int *lt)
+{
+	size_t n = nflog_frame(b, lt, 0, 2);
+
+	b[12] = 4 + 10; /* the TLV holds 10 bytes of a 20-byte header */
+	return n;
+}
+
+static size_t h_nflog_cut(uint8_t *b, int *lt)
+{
+	(void)nflog_frame(b, lt, 0, 2);
+	return 10; /* inside the NFULA_PACKET_HDR value */
+}
+
+static size_t h_nflog_ip_cut(uint8_t *b, int *lt)
+{
+	(void)nflog_frame(b, lt, 0, 2);
+	return 16 + 12; /* snaplen inside the IPv4 header */
+}
+
 typedef size_t (*builder)(uint8_t *, int *);
 
 static const struct {
@@ -533,6 +669,15 @@ static const struct {
 	{h_loop_be, {"LOOP, AF_INET", 0, 0, 4, 1, 0}},
 	{h_sll2_cut, {"SLL2 header of 19 bytes", 1, 0, 0, 0, 0}},
 	{h_ether_8023, {"802.3 length field", 0, 0, SV_L3_OTHER, 0, 0}},
+	{h_nflog, {"NFLOG, little-endian TLVs", 0, 0, 4, 1, 0}},
+	{h_nflog_be, {"NFLOG, big-endian TLVs", 0, 0, 4, 1, 0}},
+	{h_nflog_version, {"NFLOG version 1", 0, 1, 0, 0, 0}},
+	{h_nflog_tlv3, {"NFLOG TLV length 3", 0, 1, 0, 0, 0}},
+	{h_nflog_af7, {"NFLOG family 7", 0, 0, SV_L3_OTHER, 0, 0}},
+	{h_nflog_v4_as_v6, {"NFLOG AF_INET6 with IPv4", 0, 1, 0, 0, 0}},
+	{h_nflog_tlv_short, {"NFLOG payload TLV cuts IP", 0, 1, 0, 0, 0}},
+	{h_nflog_cut, {"NFLOG cut inside a TLV", 1, 0, 0, 0, 0}},
+	{h_nflog_ip_cut, {"NFLOG cut inside IPv4", 1, 0, 0, 0, 0}},
 };
 
 START_TEST(hostile_frames)
@@ -555,6 +700,11 @@ START_TEST(hostile_frames)
 	if (pk.payload) {
 		ck_assert(pk.payload >= f && pk.payload <= f + n);
 		ck_assert(pk.payload_len <= (size_t)(f + n - pk.payload));
+	}
+	if (hostile[_i].build == h_nflog || hostile[_i].build == h_nflog_be) {
+		ck_assert_uint_eq(pk.payload_len, 0);
+		ck_assert_int_eq(pk.tcp_flags, SV_TCP_SYN);
+		ck_assert_int_eq(pk.dport, 80);
 	}
 	if (hostile[_i].build == h_padding) {
 		ck_assert_uint_eq(pk.payload_len, 0);
@@ -586,6 +736,7 @@ static Suite *decode_suite(void)
 	tcase_add_loop_test(tc, file_counts, 0, N(counts));
 	tcase_add_loop_test(tc, file_fields, 0, N(fields));
 	tcase_add_loop_test(tc, every_prefix, 0, N(prefix_files));
+	tcase_add_test(tc, nflog_prefixes);
 	tcase_add_loop_test(tc, hostile_frames, 0, N(hostile));
 	tcase_add_test(tc, unsupported_linktype);
 	suite_add_tcase(s, tc);
