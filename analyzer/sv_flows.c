@@ -20,18 +20,22 @@
 #define PROTO_TCP 6
 #define PROTO_UDP 17
 
-/* What identifies one IP packet for de-duplication. */
+/*
+ * What identifies one IP packet for de-duplication: its interface, time,
+ * and a 64-bit signature of IP ID, IP length, TCP seq, ack and flags,
+ * payload length and a hash of the payload's first bytes (a collision
+ * inside one flow, direction and millisecond is a 2^-64 event). Kept in
+ * 24 bytes per direction because every flow carries two: a capture with
+ * a million flows pays for this. ifindex 0 (no SLL2) never de-duplicates.
+ */
 struct pkt_ident {
-	int valid;
-	int ifindex;
 	int64_t ts_ns;
-	uint32_t ip_id, ip_len, seq, ack, pay_len, pay_hash;
-	uint8_t flags;
+	uint64_t sig;
+	int32_t ifindex;
 };
 
 struct flow_node {
 	struct sv_flow pub;     /* first: list pointers are to this */
-	uint64_t hash;
 	struct pkt_ident last[2];  /* [0] a->b, [1] b->a */
 };
 
@@ -224,8 +228,7 @@ static int later_than(int64_t x, int64_t y, int64_t gap)
 
 /* A new flow record for k (a = src), or NULL (limit, out of memory). */
 static struct flow_node *node_new(struct sv_flows *f,
-				  const struct pkt_key *k, uint64_t h,
-				  int64_t ts_ns)
+				  const struct pkt_key *k, int64_t ts_ns)
 {
 	struct flow_node *n;
 
@@ -238,7 +241,6 @@ static struct flow_node *node_new(struct sv_flows *f,
 		f->st.dropped_nomem++;
 		return NULL;
 	}
-	n->hash = h;
 	n->pub.family = k->family;
 	n->pub.proto = k->proto;
 	memcpy(n->pub.a_addr, k->src, k->alen);
@@ -252,7 +254,7 @@ static struct flow_node *node_new(struct sv_flows *f,
 	else
 		f->head = n;
 	f->tail = n;
-	f->st.flows++;
+	n->pub.id = ++f->st.flows;
 	return n;
 }
 
@@ -275,7 +277,7 @@ static struct flow_node *lookup(struct sv_flows *f, const struct pkt_key *k,
 			return n;
 		}
 		n->pub.ended_idle = 1;
-		n = node_new(f, k, h, ts_ns);
+		n = node_new(f, k, ts_ns);
 		if (!n)
 			return NULL;
 		f->st.evicted_idle++;
@@ -290,7 +292,7 @@ static struct flow_node *lookup(struct sv_flows *f, const struct pkt_key *k,
 		}
 		s = find_slot(f->slots, f->nslots, h, NULL);
 	}
-	n = node_new(f, k, h, ts_ns);
+	n = node_new(f, k, ts_ns);
 	if (!n)
 		return NULL;
 	s->hash = h;
@@ -356,34 +358,37 @@ static void ident_of(const struct sv_packet *p, int64_t ts_ns,
 {
 	size_t n = p->payload_len < DUP_HASH_BYTES ? p->payload_len
 						   : DUP_HASH_BYTES;
+	uint32_t f[7];
+	uint64_t h;
 
-	memset(id, 0, sizeof(*id));
-	id->valid = 1;
 	id->ifindex = p->ifindex;
 	id->ts_ns = ts_ns;
-	id->ip_id = p->frag_id;
-	id->ip_len = p->ip_len;
-	id->seq = p->seq;
-	id->ack = p->ack;
-	id->flags = p->tcp_flags;
-	id->pay_len = (uint32_t)p->payload_len;
-	id->pay_hash = p->payload ? (uint32_t)fnv(14695981039346656037ull,
-						  p->payload, n) : 0;
+	if (!p->ifindex) {
+		id->sig = 0; /* never compared: skip the hashing */
+		return;
+	}
+	f[0] = p->frag_id;
+	f[1] = p->ip_len;
+	f[2] = p->seq;
+	f[3] = p->ack;
+	f[4] = p->tcp_flags;
+	f[5] = (uint32_t)p->payload_len;
+	f[6] = 0;
+	h = fnv(14695981039346656037ull, (const uint8_t *)f, sizeof(f));
+	if (p->payload)
+		h = fnv(h, p->payload, n);
+	id->sig = mix(h);
 }
 
 static int is_dup(const struct pkt_ident *last, const struct pkt_ident *id,
 		  int64_t window)
 {
-	if (!last->valid || !id->ifindex || !last->ifindex ||
-	    id->ifindex == last->ifindex)
+	if (!id->ifindex || !last->ifindex || id->ifindex == last->ifindex)
 		return 0;
 	if (later_than(id->ts_ns, last->ts_ns, window) ||
 	    later_than(last->ts_ns, id->ts_ns, window))
 		return 0;
-	return last->ip_id == id->ip_id && last->ip_len == id->ip_len &&
-	       last->seq == id->seq && last->ack == id->ack &&
-	       last->flags == id->flags && last->pay_len == id->pay_len &&
-	       last->pay_hash == id->pay_hash;
+	return last->sig == id->sig;
 }
 
 static size_t frag_index(uint8_t family, const uint8_t *src,

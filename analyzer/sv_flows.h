@@ -66,6 +66,7 @@ struct sv_flows_limits {
 };
 
 struct sv_flow {
+	uint64_t id;            /* 1, 2, ... in creation order */
 	uint8_t proto;          /* IPPROTO_* */
 	uint8_t family;         /* 4 or 6 */
 	uint8_t a_addr[16], b_addr[16];  /* IPv4 in the first 4 bytes */
@@ -94,7 +95,7 @@ struct sv_flow {
 	 * for each address. All NULL until set; all in the arena.
 	 */
 	struct sv_stream *stream[2];
-	const struct sv_flow_app *app;
+	struct sv_flow_app *app;
 	const struct sv_owner *owner_a, *owner_b;
 	const char *name_a, *name_b;
 };
