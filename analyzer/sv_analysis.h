@@ -11,12 +11,14 @@
 #include <stdint.h>
 
 #include "sv_arena.h"
+#include "sv_attrib.h"
 #include "sv_bundle.h"
 #include "sv_custody.h"
 #include "sv_error.h"
 #include "sv_format.h"
 #include "sv_flows.h"
 #include "sv_layout.h"
+#include "sv_netapp.h"
 
 enum sv_manifest_status {
 	SV_MANIFEST_MISSING = 0,
@@ -82,6 +84,9 @@ struct sv_analysis {
 	uint64_t frames_undecoded;   /* link types the decoder does not know */
 	struct sv_flows_stats net;
 	const struct sv_flow *flows; /* creation order */
+	struct sv_attrib_stats attrib; /* flow ends to containers/processes */
+	struct sv_netapp_stats app;  /* the application layer */
+	const struct sv_app_event *app_events; /* capture order */
 
 	struct sv_problem *problems; /* first SV_PROBLEMS_LISTED, in order */
 	uint64_t errors, warnings;   /* all of them, listed or not */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sv_decode.h"
+#include "sv_netapp.h"
 #include "sv_registry.h"
 #include "sv_source.h"
 #include "sv_time.h"
@@ -33,6 +34,8 @@ struct run {
 	uint64_t members;
 	enum sv_artifact cur_kind; /* of the member being parsed */
 	struct sv_flows *flows;
+	struct sv_netapp *netapp;
+	struct sv_attrib *attrib;
 };
 
 void sv_pipeline_options_default(struct sv_pipeline_options *o)
@@ -124,13 +127,16 @@ static enum sv_status add_frame(struct run *r, const struct sv_record *rec)
 {
 	const struct sv_packet_rec *f = &rec->u.packet;
 	struct sv_packet p;
+	struct sv_flow *fl;
 	int dir;
 
 	if (sv_decode(f->linktype, f->data, f->caplen, &p) != 0) {
 		r->a->frames_undecoded++;
 		return SV_OK;
 	}
-	sv_flows_add(r->flows, &p, rec->ts_ns, f->len, &dir);
+	fl = sv_flows_add(r->flows, &p, rec->ts_ns, f->len, &dir);
+	if (fl)
+		sv_netapp_packet(r->netapp, fl, dir, &p, rec->ts_ns);
 	return SV_OK;
 }
 
@@ -141,6 +147,9 @@ static enum sv_status on_record(void *ctx, const struct sv_record *rec,
 	enum sv_status rc;
 
 	r->a->kinds[r->cur_kind].records++;
+	rc = sv_attrib_record(r->attrib, rec, err);
+	if (rc != SV_OK)
+		return rc;
 	switch (rec->type) {
 	case SV_REC_MANIFEST:
 		return keep_manifest(r, rec, err);
@@ -484,7 +493,11 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 	r.custody = sv_custody_new(r.a->arena);
 	r.scratch = sv_arena_new(256ULL << 20);
 	r.flows = sv_flows_new(r.a->arena, NULL);
-	if (!r.custody || !r.scratch || !r.flows) {
+	r.netapp = sv_netapp_new(r.a->arena, NULL);
+	r.attrib = sv_attrib_new(r.a->arena);
+	if (!r.custody || !r.scratch || !r.flows || !r.netapp || !r.attrib) {
+		sv_attrib_free(r.attrib);
+		sv_netapp_free(r.netapp);
 		sv_flows_free(r.flows);
 		sv_custody_free(r.custody);
 		sv_arena_free(r.scratch);
@@ -507,6 +520,12 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 	sv_bundle_close(r.b);
 	r.a->net = *sv_flows_stats(r.flows);
 	r.a->flows = sv_flows_list(r.flows);
+	sv_attrib_flows(r.attrib, sv_flows_list(r.flows), &r.a->attrib);
+	sv_attrib_free(r.attrib);
+	sv_netapp_finish(r.netapp, sv_flows_list(r.flows));
+	r.a->app = *sv_netapp_stats(r.netapp);
+	r.a->app_events = sv_netapp_events(r.netapp);
+	sv_netapp_free(r.netapp);
 	sv_flows_free(r.flows);
 	sv_custody_free(r.custody);
 	sv_arena_free(r.scratch);

@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "sv_cursor.h"
+#include "sv_html.h"
 #include "sv_outfile.h"
 #include "sv_report.h"
+#include "sv_report_net.h"
 #include "sv_time.h"
 #include "sv_xw.h"
 
@@ -55,85 +57,12 @@ static const char css[] =
 	"font-size:12px;font-weight:600;color:#fff}"
 	".t-error{background:var(--bad)}.t-warning{background:var(--warn)}"
 	".t-ok{background:var(--ok)}.muted{color:var(--mute)}"
+	".t-app{background:#3d5a80;margin:0 4px 2px 0}"
+	".who{font-size:12px;color:#2f4b6e}"
 	"footer{margin-top:40px;color:var(--mute);font-size:12px}"
 	"@media print{body{background:#fff}main{max-width:none;padding:0}"
 	".banner{color:#000;border:2px solid #000}"
 	"table,.card{break-inside:avoid}}";
-
-/* ---- small building blocks ---- */
-
-static void el(struct sv_xw *x, const char *name, const char *cls,
-	       const char *text)
-{
-	sv_xw_start(x, name);
-	if (cls)
-		sv_xw_attr(x, "class", cls);
-	sv_xw_text(x, text);
-	sv_xw_end(x);
-}
-
-static void human_bytes(uint64_t b, char *buf, size_t n)
-{
-	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double v = (double)b;
-	int u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, n, "%" PRIu64 " B", b);
-	else
-		snprintf(buf, n, "%.1f %s", v, unit[u]);
-}
-
-static void td_text(struct sv_xw *x, const char *text, const char *cls)
-{
-	el(x, "td", cls, text ? text : "");
-}
-
-static void td_u64(struct sv_xw *x, uint64_t v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	td_text(x, buf, "n");
-}
-
-static void header_row(struct sv_xw *x, const char *const *cols)
-{
-	sv_xw_start(x, "tr");
-	for (; *cols; cols++)
-		el(x, "th", NULL, *cols);
-	sv_xw_end(x);
-}
-
-static void kv_row(struct sv_xw *x, const char *k, const char *v,
-		   const char *cls)
-{
-	sv_xw_start(x, "tr");
-	el(x, "th", NULL, k);
-	td_text(x, v, cls);
-	sv_xw_end(x);
-}
-
-static void card(struct sv_xw *x, const char *value, const char *label)
-{
-	sv_xw_start(x, "div");
-	sv_xw_attr(x, "class", "card");
-	el(x, "b", NULL, value);
-	el(x, "span", NULL, label);
-	sv_xw_end(x);
-}
-
-static void tag(struct sv_xw *x, const char *cls, const char *text)
-{
-	char c[48];
-
-	snprintf(c, sizeof(c), "tag %s", cls);
-	el(x, "span", c, text);
-}
 
 /* ---- sections ---- */
 
@@ -367,90 +296,6 @@ static void unknown_files(struct sv_xw *x, const struct sv_analysis *a)
 	sv_xw_end(x);
 }
 
-#define FLOWS_SHOWN 200
-
-static const char *proto_name(int proto)
-{
-	switch (proto) {
-	case 6: return "TCP";
-	case 17: return "UDP";
-	case 1: return "ICMP";
-	case 58: return "ICMPv6";
-	default: return "IP";
-	}
-}
-
-static void endpoint_cell(struct sv_xw *x, int family, const uint8_t *addr,
-			  unsigned port)
-{
-	char a[64], buf[80];
-
-	sv_addr_text(family, addr, a, sizeof(a));
-	if (port)
-		snprintf(buf, sizeof(buf), family == 6 ? "[%s]:%u" : "%s:%u",
-			 a, port);
-	else
-		snprintf(buf, sizeof(buf), "%s", a);
-	td_text(x, buf, "mono");
-}
-
-static void flow_row(struct sv_xw *x, const struct sv_flow *f)
-{
-	char when[SV_TIME_TEXT_MAX], buf[64];
-
-	sv_xw_start(x, "tr");
-	sv_time_format(f->first_ns, when);
-	td_text(x, when, "mono");
-	td_text(x, proto_name(f->proto), NULL);
-	endpoint_cell(x, f->family, f->a_addr, f->a_port);
-	endpoint_cell(x, f->family, f->b_addr, f->b_port);
-	snprintf(buf, sizeof(buf), "%" PRIu64 " / %" PRIu64, f->pkts_ab,
-		 f->pkts_ba);
-	td_text(x, buf, "n");
-	snprintf(buf, sizeof(buf), "%" PRIu64 " / %" PRIu64, f->bytes_ab,
-		 f->bytes_ba);
-	td_text(x, buf, "n");
-	snprintf(buf, sizeof(buf), "%.1f s",
-		 (double)(f->last_ns - f->first_ns) / 1e9);
-	td_text(x, buf, "n");
-	sv_xw_end(x);
-}
-
-static void network(struct sv_xw *x, const struct sv_analysis *a)
-{
-	static const char *const cols[] = {"First seen", "Proto",
-		"Initiator", "Responder", "Packets (out / back)",
-		"IP bytes (out / back)", "Duration", NULL};
-	const struct sv_flow *f;
-	char line[256];
-	int shown = 0;
-
-	if (!a->captures)
-		return;
-	sv_xw_start(x, "section");
-	sv_xw_attr(x, "id", "network");
-	el(x, "h2", NULL, "Network flows");
-	snprintf(line, sizeof(line),
-		 "%" PRIu64 " flows from %" PRIu64 " frames in %" PRIu64
-		 " captures; %" PRIu64 " frames seen twice (a container's veth "
-		 "and the bridge) counted once; %" PRIu64 " not IP.",
-		 a->net.flows, a->net.frames + a->frames_undecoded,
-		 a->captures, a->net.duplicates_dropped, a->net.non_ip);
-	el(x, "p", NULL, line);
-	sv_xw_start(x, "table");
-	header_row(x, cols);
-	for (f = a->flows; f && shown < FLOWS_SHOWN; f = f->next, shown++)
-		flow_row(x, f);
-	sv_xw_end(x);
-	if (a->net.flows > FLOWS_SHOWN) {
-		snprintf(line, sizeof(line), "The first %d of %" PRIu64
-			 " flows; report.xml lists them all.", FLOWS_SHOWN,
-			 a->net.flows);
-		el(x, "p", "muted", line);
-	}
-	sv_xw_end(x);
-}
-
 static void problems(struct sv_xw *x, const struct sv_analysis *a)
 {
 	static const char *const cols[] = {"Severity", "Where", "Problem",
@@ -535,7 +380,7 @@ static void body(struct sv_xw *x, const struct sv_analysis *a)
 	provenance(x, a);
 	custody(x, &a->custody);
 	inventory(x, a);
-	network(x, a);
+	sv_report_net_html(x, a);
 	unknown_files(x, a);
 	problems(x, a);
 	el(x, "footer", NULL, "Generated by salvage. Every string from the "

@@ -12,6 +12,7 @@
 
 #include "sv_outfile.h"
 #include "sv_report.h"
+#include "sv_report_net.h"
 #include "sv_time.h"
 #include "sv_xw.h"
 
@@ -163,62 +164,6 @@ static void write_inventory(struct sv_xw *x, const struct sv_analysis *a)
 	sv_xw_end(x);
 }
 
-#define FLOWS_LISTED 10000
-
-static const char *tcp_state(const struct sv_flow *f)
-{
-	if (f->proto != 6)
-		return NULL;
-	if (f->rst_seen)
-		return "reset";
-	if (f->fin_seen)
-		return "closed";
-	if (f->established)
-		return "established";
-	if (f->syn_seen)
-		return f->synack_seen ? "syn-answered" : "syn-only";
-	return "mid-stream";
-}
-
-static void write_flow(struct sv_xw *x, const struct sv_flow *f)
-{
-	sv_xw_start(x, "flow");
-	sv_xw_attr_u64(x, "proto", f->proto);
-	sv_xw_attr_addr(x, "a", f->family, f->a_addr);
-	sv_xw_attr_u64(x, "a-port", f->a_port);
-	sv_xw_attr_addr(x, "b", f->family, f->b_addr);
-	sv_xw_attr_u64(x, "b-port", f->b_port);
-	sv_xw_attr_time(x, "first", f->first_ns);
-	sv_xw_attr_time(x, "last", f->last_ns);
-	sv_xw_attr_u64(x, "packets-ab", f->pkts_ab);
-	sv_xw_attr_u64(x, "packets-ba", f->pkts_ba);
-	sv_xw_attr_u64(x, "bytes-ab", f->bytes_ab);
-	sv_xw_attr_u64(x, "bytes-ba", f->bytes_ba);
-	sv_xw_attr_u64(x, "duplicates", f->dup_dropped);
-	if (tcp_state(f))
-		sv_xw_attr(x, "tcp", tcp_state(f));
-	sv_xw_end(x);
-}
-
-static void write_network(struct sv_xw *x, const struct sv_analysis *a)
-{
-	const struct sv_flows_stats *n = &a->net;
-	const struct sv_flow *f;
-	uint64_t listed = 0;
-
-	sv_xw_start(x, "network");
-	sv_xw_attr_u64(x, "captures", a->captures);
-	sv_xw_attr_u64(x, "frames", n->frames + a->frames_undecoded);
-	sv_xw_attr_u64(x, "frames-undecoded", a->frames_undecoded);
-	sv_xw_attr_u64(x, "non-ip", n->non_ip);
-	sv_xw_attr_u64(x, "duplicates-dropped", n->duplicates_dropped);
-	sv_xw_attr_u64(x, "flows", n->flows);
-	sv_xw_attr_u64(x, "flows-over-limit", n->dropped_over_limit);
-	for (f = a->flows; f && listed < FLOWS_LISTED; f = f->next, listed++)
-		write_flow(x, f);
-	sv_xw_end(x);
-}
-
 static void write_problems(struct sv_xw *x, const struct sv_analysis *a)
 {
 	const struct sv_problem *p;
@@ -255,7 +200,7 @@ static void write_doc(struct sv_xw *x, const struct sv_analysis *a)
 	write_manifest(x, a);
 	write_custody(x, &a->custody);
 	write_inventory(x, a);
-	write_network(x, a);
+	sv_report_net_xml(x, a);
 	write_problems(x, a);
 	sv_xw_end(x);
 }
