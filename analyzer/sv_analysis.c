@@ -1,7 +1,9 @@
 /*
- * sv_analysis.c - releasing an analysis and judging its input.
+ * sv_analysis.c - releasing an analysis, judging its input, and the
+ * names of the enums the analyzer shares (sv_event.h).
  */
 #include "sv_analysis.h"
+#include "sv_event.h"
 
 void sv_analysis_free(struct sv_analysis *a)
 {
@@ -23,4 +25,14 @@ int sv_analysis_input_ok(const struct sv_analysis *a)
 	       a->manifest_status == SV_MANIFEST_OK &&
 	       a->custody.status != SV_CUSTODY_FAILED &&
 	       a->custody.status != SV_CUSTODY_INCOMPLETE;
+}
+
+const char *sv_event_source_name(enum sv_event_source s)
+{
+	static const char *const names[SV_SRC_COUNT] = {
+		"proc", "cgroup", "runtime", "k8s-audit", "k8s-event",
+		"journal", "inspect", "kernel", "pcap"
+	};
+
+	return (unsigned)s < SV_SRC_COUNT ? names[s] : "?";
 }
