@@ -424,7 +424,7 @@ static struct parse_out parse_dns_tcp(const struct seg_ctx *c,
 
 	if (n < 2)
 		return o;
-	len = (size_t)d[0] << 8 | d[1];
+	len = sv_dns_tcp_len(d, n);
 	o.need = 2 + len;
 	if (n < o.need)
 		return o;
@@ -620,15 +620,13 @@ static enum stream_proto choose(const struct sv_flow *fl, const uint8_t *d,
 	return SP_UNKNOWN;
 }
 
-static struct parse_out parse_one(const struct seg_ctx *c,
-				  struct sv_stream *st, const uint8_t *d,
-				  size_t n)
+static struct parse_out parse_as(const struct seg_ctx *c,
+				 const struct sv_stream *st, enum stream_proto sp,
+				 const uint8_t *d, size_t n)
 {
 	struct parse_out o = {SV_APP_NOT, 0, 0, 1};
 
-	if (st->proto == SP_UNKNOWN)
-		st->proto = (uint8_t)choose(c->fl, d, n);
-	switch (st->proto) {
+	switch (sp) {
 	case SP_DNS:
 		return parse_dns_tcp(c, d, n);
 	case SP_TLS:
@@ -642,9 +640,35 @@ static struct parse_out parse_one(const struct seg_ctx *c,
 	case SP_HTTP_RESP:
 		return parse_http_resp(c, d, n);
 	default:
-		c->na->st.streams_unknown++;
 		return o;
 	}
+}
+
+/*
+ * The first message picks the parser. An SSH server may send text lines
+ * before its "SSH-" line (RFC 4253 4.2), so text that is not HTTP gets a
+ * second chance as SSH.
+ */
+static struct parse_out parse_one(const struct seg_ctx *c,
+				  struct sv_stream *st, const uint8_t *d,
+				  size_t n)
+{
+	struct parse_out o;
+	enum stream_proto first;
+
+	if (st->proto != SP_UNKNOWN)
+		return parse_as(c, st, (enum stream_proto)st->proto, d, n);
+	first = choose(c->fl, d, n);
+	o = parse_as(c, st, first, d, n);
+	if (o.rc == SV_APP_NOT && first == SP_HTTP_REQ) {
+		first = SP_SSH;
+		o = parse_as(c, st, first, d, n);
+	}
+	if (o.rc == SV_APP_NOT || first == SP_UNKNOWN)
+		c->na->st.streams_unknown++;
+	else if (o.rc != SV_APP_NEED_MORE || first != SP_HTTP_REQ)
+		st->proto = (uint8_t)first;
+	return o;
 }
 
 /* ---- TCP streams ---- */
@@ -765,8 +789,10 @@ static int feed(const struct seg_ctx *c, struct sv_stream *st, uint32_t off,
 {
 	size_t start;
 
+	/* Before the first segment seen (the capture began mid-stream, or
+	 * a late retransmission), or absurdly far in: nothing to parse. */
 	if (off > MAX_STREAM_OFFSET)
-		return 1;
+		return 0;
 	if (st->buf)
 		return feed_buffer(c, st, off, d, n);
 	if (off + n <= st->msg_off)

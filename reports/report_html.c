@@ -59,6 +59,7 @@ static const char css[] =
 	".t-ok{background:var(--ok)}.muted{color:var(--mute)}"
 	".t-app{background:#3d5a80;margin:0 4px 2px 0}"
 	".who{font-size:12px;color:#2f4b6e}"
+	"td.nowrap{white-space:nowrap;overflow-wrap:normal}"
 	"footer{margin-top:40px;color:var(--mute);font-size:12px}"
 	"@media print{body{background:#fff}main{max-width:none;padding:0}"
 	".banner{color:#000;border:2px solid #000}"

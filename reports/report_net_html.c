@@ -90,7 +90,7 @@ static void flow_row(struct sv_xw *x, const struct sv_flow *f)
 
 	sv_xw_start(x, "tr");
 	sv_time_format(f->first_ns, when);
-	td_text(x, when, "mono");
+	td_text(x, when, "mono nowrap");
 	td_text(x, sv_report_proto_name(f->proto, buf, sizeof(buf)), NULL);
 	end_cell(x, f, 0);
 	end_cell(x, f, 1);
@@ -168,7 +168,7 @@ static void event_lead(struct sv_xw *x, const struct sv_app_event *e)
 	char when[SV_TIME_TEXT_MAX], ends[200];
 
 	sv_time_format(e->ts_ns, when);
-	td_text(x, when, "mono");
+	td_text(x, when, "mono nowrap");
 	flow_ends(e, ends, sizeof(ends));
 	td_text(x, ends, "mono");
 }

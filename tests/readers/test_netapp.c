@@ -206,6 +206,10 @@ struct tls_case {
 };
 
 static const struct tls_case tls_cases[] = {
+	/* openssl s_client and a Python client on loopback (SOURCES.md):
+	 * some.test, tls12.test, some.test, split.test (two TLS
+	 * records), segments.test (four TCP segments: the buffer) */
+	{"pcap/local_tls-loopback.pcap", 5, NULL, 0},
 	/* a ClientHello over two TCP segments: the buffer at work */
 	{"pcap/zeek_tls_chrome-1250-tls-x25519-kyber.pcap", 1,
 	 "lh3.google.com", 1},  /* Chrome's GREASE ECH: extension 65037 */
@@ -224,7 +228,11 @@ START_TEST(tls_hellos)
 	for (i = 0; i < k->hellos; i++) {
 		const struct sv_app_event *e = nth(&r, SV_APPK_TLS, i);
 
-		ck_assert_str_eq(e->u.tls.sni, k->sni);
+		static const char *const local[] = {"some.test",
+			"tls12.test", "some.test", "split.test",
+			"segments.test"};
+
+		ck_assert_str_eq(e->u.tls.sni, k->sni ? k->sni : local[i]);
 		ck_assert_int_eq(e->u.tls.ech, k->ech);
 		ck_assert_int_eq(strlen(e->u.tls.ja3_md5), 32);
 		ck_assert(e->flow->app->kinds & (1u << SV_APPK_TLS));
@@ -243,6 +251,8 @@ struct dns_case {
 
 static const struct dns_case dns_cases[] = {
 	{"pcap/zeek_dns_tm1t.pcap", 4},
+	{"pcap/zeek_dns-txt-multiple.pcap", 2},
+	{"pcap/dnsmasq_dig_lo.pcap", 30},
 	{"capture/zeek_pcapng-multi-interface.pcapng", 6},
 };
 
@@ -275,6 +285,52 @@ START_TEST(dns_answers_kept)
 	ck_assert_int_eq(responses, 2);
 	ck_assert_int_gt(addrs, 0);
 	ck_assert_uint_eq(sv_netapp_stats(r.na)->names, (uint64_t)addrs);
+	run_free(&r);
+}
+END_TEST
+
+/* DNS over TCP (RFC 7766): 8 of the 30 messages, two queries sharing
+ * one connection. tshark -r F -Y 'dns && tcp' | wc -l */
+START_TEST(dns_over_tcp)
+{
+	struct run r;
+	const struct sv_app_event *e;
+	int tcp = 0;
+
+	load(&r, "pcap/dnsmasq_dig_lo.pcap");
+	for (e = sv_netapp_events(r.na); e; e = e->next)
+		if (e->kind == SV_APPK_DNS && e->u.dns.tcp) {
+			tcp++;
+			ck_assert_uint_eq(e->flow->proto, 6);
+		}
+	ck_assert_int_eq(tcp, 8);
+	ck_assert_uint_eq(sv_netapp_stats(r.na)->gaps, 0);
+	run_free(&r);
+}
+END_TEST
+
+/* Two ssh client connections to a listener that sends a banner after
+ * two other lines (SOURCES.md); tshark does not dissect port 44722, so
+ * the banners were read with tshark -z follow,tcp,ascii,N. */
+START_TEST(ssh_banners)
+{
+	struct run r;
+	const struct sv_app_event *e;
+	int client = 0, server = 0;
+
+	load(&r, "pcap/local_ssh-loopback.pcap");
+	for (e = sv_netapp_events(r.na); e; e = e->next) {
+		ck_assert_int_eq(e->kind, SV_APPK_SSH);
+		ck_assert_str_eq(e->u.ssh.proto, "2.0");
+		if (e->from_a) {
+			client++;
+			ck_assert(!strncmp(e->u.ssh.software, "OpenSSH_", 8));
+		} else {
+			server++;
+		}
+	}
+	ck_assert_int_eq(client, 2);
+	ck_assert_int_eq(server, 2);
 	run_free(&r);
 }
 END_TEST
@@ -518,6 +574,8 @@ static Suite *netapp_suite(void)
 	tcase_add_loop_test(real, dns_messages, 0,
 			    (int)(sizeof(dns_cases) / sizeof(dns_cases[0])));
 	tcase_add_test(real, dns_answers_kept);
+	tcase_add_test(real, dns_over_tcp);
+	tcase_add_test(real, ssh_banners);
 	tcase_add_test(real, incident_stratum_and_fetch);
 	suite_add_tcase(s, real);
 	tcase_add_test(syn, http_split_and_retransmitted);
