@@ -50,6 +50,8 @@ int sv_cli_limit_option(int opt, const char *arg,
 			return -1;
 		l->max_path_len = (uint32_t)v;
 		return 0;
+	case 1006:
+		return parse_count(arg, &o->timeline_net_max);
 	}
 	return -1;
 }
@@ -58,9 +60,9 @@ const char *sv_cli_limit_name(int opt)
 {
 	static const char *const names[] = {"max-entry-size", "max-entries",
 					    "max-total", "max-ratio",
-					    "max-path"};
+					    "max-path", "max-net-events"};
 
-	return opt >= 1001 && opt <= 1005 ? names[opt - 1001] : "?";
+	return opt >= 1001 && opt <= 1006 ? names[opt - 1001] : "?";
 }
 
 void sv_cli_put(FILE *f, const char *s)

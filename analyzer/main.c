@@ -19,6 +19,7 @@ static const struct {
 } commands[] = {
 	{"inspect", sv_cmd_inspect, "list what bundles hold; check custody"},
 	{"analyze", sv_cmd_analyze, "analyse bundles and write reports"},
+	{"timeline", sv_cmd_timeline, "write one bundle's timeline (JSONL, CSV)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

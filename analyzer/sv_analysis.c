@@ -36,3 +36,26 @@ const char *sv_event_source_name(enum sv_event_source s)
 
 	return (unsigned)s < SV_SRC_COUNT ? names[s] : "?";
 }
+
+const char *sv_analysis_container_label(const struct sv_analysis *a,
+					const char *id)
+{
+	const struct sv_cont *c;
+
+	if (!id)
+		return "";
+	c = sv_containers_find(a->containers, id);
+	return c ? sv_container_label(c) : id;
+}
+
+const char *sv_event_text(const struct sv_event *e, char *buf, size_t n)
+{
+	if (e->message)
+		return e->message;
+	if (e->describe && n) {
+		buf[0] = '\0';
+		e->describe(e, buf, n);
+		return buf;
+	}
+	return "";
+}

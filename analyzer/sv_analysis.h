@@ -13,12 +13,16 @@
 #include "sv_arena.h"
 #include "sv_attrib.h"
 #include "sv_bundle.h"
+#include "sv_containers.h"
 #include "sv_custody.h"
 #include "sv_error.h"
 #include "sv_format.h"
 #include "sv_flows.h"
 #include "sv_layout.h"
 #include "sv_netapp.h"
+#include "sv_resources.h"
+#include "sv_procs.h"
+#include "sv_timeline.h"
 
 enum sv_manifest_status {
 	SV_MANIFEST_MISSING = 0,
@@ -66,6 +70,9 @@ struct sv_analysis {
 	const char *root_folder;
 	int64_t started_ns;        /* when the analysis ran */
 	double elapsed_s;
+	double read_s;             /* reading and parsing the members */
+	double build_s;            /* joining containers, processes, ... */
+	double timeline_s;         /* merging and ordering the events */
 
 	enum sv_manifest_status manifest_status;
 	struct sv_manifest manifest; /* strings in arena; valid when OK */
@@ -88,12 +95,35 @@ struct sv_analysis {
 	struct sv_netapp_stats app;  /* the application layer */
 	const struct sv_app_event *app_events; /* capture order */
 
+	/* Processes across the /proc snapshots (sv_procs.h): the tree,
+	 * lookups, process events. NULL when the build ran out of memory. */
+	const struct sv_procs_result *procs;
+
+	/* Containers joined from every source, with their lifecycle
+	 * events (sv_containers.h). NULL when the build ran out of
+	 * memory. */
+	const struct sv_container_set *containers;
+
+	/* Every module's events, ordered (sv_timeline.h). */
+	struct sv_timeline timeline;
+	uint64_t net_events_dropped; /* flow and app events over the cap */
+
+	/* Per-cgroup CPU, memory, I/O and pids series from the cgroup
+	 * files, their summaries and resource.* events (sv_resources.h).
+	 * All zero when the bundle has no cgroup values. */
+	struct sv_resources_result resources;
+
 	struct sv_problem *problems; /* first SV_PROBLEMS_LISTED, in order */
 	uint64_t errors, warnings;   /* all of them, listed or not */
 	struct sv_error fatal;       /* code != OK: the bundle stopped here */
 };
 
 void sv_analysis_free(struct sv_analysis *a);
+
+/* What to call the container with this id in one line: its name when
+ * known, else the id. Never NULL. */
+const char *sv_analysis_container_label(const struct sv_analysis *a,
+					const char *id);
 
 /*
  * 1 when the bundle was read to its end and can be trusted: a valid

@@ -29,7 +29,8 @@ int sv_exit_worst(int a, int b);
 	{"max-entries", required_argument, NULL, 1002},                   \
 	{"max-total", required_argument, NULL, 1003},                     \
 	{"max-ratio", required_argument, NULL, 1004},                     \
-	{"max-path", required_argument, NULL, 1005}
+	{"max-path", required_argument, NULL, 1005},                      \
+	{"max-net-events", required_argument, NULL, 1006}
 
 #define SV_LIMIT_HELP                                                     \
 	"Limits (a bundle is untrusted input):\n"                         \
@@ -39,6 +40,8 @@ int sv_exit_worst(int a, int b);
 	"  --max-ratio N          most decompressed:stored ratio, checked\n" \
 	"                         past 256M; 0 turns it off [1000]\n"     \
 	"  --max-path N           longest member path [1024]\n"           \
+	"  --max-net-events N     flow and protocol events on the timeline\n" \
+	"                         [400000]; 0: no cap\n"                  \
 	"SIZE takes K, M, G or T (powers of 1024).\n"
 
 /* Handle one of the SV_LIMIT_OPTIONS; 0 if handled, -1 bad value. */
@@ -56,5 +59,6 @@ void sv_cli_print_errors(const struct sv_analysis *a, int max);
 
 int sv_cmd_inspect(int argc, char **argv);
 int sv_cmd_analyze(int argc, char **argv);
+int sv_cmd_timeline(int argc, char **argv);
 
 #endif

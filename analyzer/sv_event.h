@@ -14,6 +14,7 @@
 #ifndef SV_EVENT_H
 #define SV_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Where an event's evidence came from. */
@@ -32,6 +33,12 @@ enum sv_event_source {
 
 const char *sv_event_source_name(enum sv_event_source s); /* "proc", ... */
 
+struct sv_event;
+
+/* The event's line for people: message, or describe() into buf (of n
+ * bytes, at least 512). Never NULL. */
+const char *sv_event_text(const struct sv_event *e, char *buf, size_t n);
+
 /* Lifecycle phase of a container an event falls in (sv_timeline.c). */
 enum sv_phase {
 	SV_PHASE_NONE = 0,     /* unattributed, or phases unknown */
@@ -44,7 +51,15 @@ struct sv_event {
 	int64_t ts_ns;         /* UTC ns: when, or the earliest it can be */
 	int64_t ts_hi_ns;      /* the latest it can be; == ts_ns when exact */
 	const char *kind;      /* a static "noun.verb": see SV_EV_* */
-	const char *message;   /* one line for people */
+	/*
+	 * One line for people: message, or when message is NULL, what
+	 * describe() writes about subject (events made by the hundred
+	 * thousand, like a flow's, are worded only when shown). Read it
+	 * through sv_event_text().
+	 */
+	const char *message;
+	const void *subject;
+	void (*describe)(const struct sv_event *e, char *buf, size_t n);
 	enum sv_event_source source;
 	const char *artifact;  /* bundle path of the evidence, or NULL */
 	uint64_t line;         /* line in it, 0 when not line-based */

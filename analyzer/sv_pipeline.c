@@ -36,6 +36,9 @@ struct run {
 	struct sv_flows *flows;
 	struct sv_netapp *netapp;
 	struct sv_attrib *attrib;
+	struct sv_resources *resources;
+	struct sv_procs *procs;
+	struct sv_containers *containers;
 };
 
 void sv_pipeline_options_default(struct sv_pipeline_options *o)
@@ -43,6 +46,7 @@ void sv_pipeline_options_default(struct sv_pipeline_options *o)
 	memset(o, 0, sizeof(*o));
 	sv_bundle_options_default(&o->bundle);
 	o->arena_cap = 8ULL << 30;
+	o->timeline_net_max = SV_TIMELINE_NET_MAX;
 }
 
 /* ---- problems ---- */
@@ -148,6 +152,15 @@ static enum sv_status on_record(void *ctx, const struct sv_record *rec,
 
 	r->a->kinds[r->cur_kind].records++;
 	rc = sv_attrib_record(r->attrib, rec, err);
+	if (rc != SV_OK)
+		return rc;
+	rc = sv_resources_record(r->resources, rec, err);
+	if (rc != SV_OK)
+		return rc;
+	rc = sv_procs_record(r->procs, rec, err);
+	if (rc != SV_OK)
+		return rc;
+	rc = sv_containers_record(r->containers, rec, err);
 	if (rc != SV_OK)
 		return rc;
 	switch (rec->type) {
@@ -478,12 +491,147 @@ static struct sv_analysis *analysis_new(const char *path,
 	return a;
 }
 
+/* ---- after the stream ---- */
+
+static double seconds_since(int64_t t0)
+{
+	return (double)(sv_time_now() - t0) / 1e9;
+}
+
+/* Join what the modules kept into the analysis, and free their tables. */
+static void build_entities(struct run *r)
+{
+	struct sv_error oerr;
+
+	r->a->net = *sv_flows_stats(r->flows);
+	r->a->flows = sv_flows_list(r->flows);
+	sv_attrib_flows(r->attrib, sv_flows_list(r->flows), &r->a->attrib);
+	sv_attrib_free(r->attrib);
+	sv_resources_build(r->resources, &r->a->resources);
+	sv_resources_free(r->resources);
+	sv_error_clear(&oerr);
+	if (sv_procs_build(r->procs, &r->a->procs, &oerr) != SV_OK)
+		add_problem(r, &oerr);
+	sv_procs_free(r->procs);
+	sv_error_clear(&oerr);
+	if (sv_containers_build(r->containers, &r->a->containers, &oerr) !=
+	    SV_OK)
+		add_problem(r, &oerr);
+	sv_containers_free(r->containers);
+	sv_netapp_finish(r->netapp, sv_flows_list(r->flows));
+	r->a->app = *sv_netapp_stats(r->netapp);
+	r->a->app_events = sv_netapp_events(r->netapp);
+	sv_netapp_free(r->netapp);
+	sv_flows_free(r->flows);
+	sv_custody_free(r->custody);
+	sv_arena_free(r->scratch);
+}
+
+/* ---- the timeline ---- */
+
+/* Each container's life, for the phases of its events. */
+static struct sv_timeline_life *container_lives(const struct sv_analysis *a,
+						size_t *n)
+{
+	const struct sv_container_set *cs = a->containers;
+	const struct sv_cont *c;
+	struct sv_timeline_life *l;
+	size_t k = 0;
+
+	*n = 0;
+	if (!cs || !cs->n)
+		return NULL;
+	l = malloc(cs->n * sizeof(*l));
+	if (!l)
+		return NULL;
+	for (c = cs->list; c && k < cs->n; c = c->next) {
+		l[k].container_id = c->id;
+		l[k].started_ns = c->started_ns;
+		l[k].ended_ns = c->died_ns;
+		k++;
+	}
+	*n = k;
+	return l;
+}
+
+/*
+ * Clock pairs: a container's start in its runtime's events (or inspect,
+ * the same clock) against the start time /proc gives its init process.
+ * runc starts the init a few milliseconds before the runtime logs
+ * "start", far below the half second a skew must pass to be corrected.
+ */
+static struct sv_timeline_pair *clock_pairs(const struct sv_analysis *a,
+					    size_t *n)
+{
+	const struct sv_proc *p;
+	const struct sv_cont *c;
+	struct sv_timeline_pair *pairs;
+	size_t k = 0, cap;
+
+	*n = 0;
+	if (!a->procs || !a->containers || !a->containers->n)
+		return NULL;
+	cap = a->containers->n;
+	pairs = malloc(cap * sizeof(*pairs));
+	if (!pairs)
+		return NULL;
+	for (p = a->procs->list; p && k < cap; p = p->next) {
+		if (!p->is_init || !p->container_id ||
+		    p->start_ns == SV_TIME_NONE)
+			continue;
+		c = sv_containers_find(a->containers, p->container_id);
+		if (!c || c->started_ns == SV_TIME_NONE)
+			continue;
+		pairs[k].source = SV_SRC_RUNTIME;
+		pairs[k].source_ns = c->started_ns;
+		pairs[k].reference_ns = p->start_ns;
+		k++;
+	}
+	*n = k;
+	return pairs;
+}
+
+/* Every module's events on one ordered timeline (sv_timeline.h). */
+static void build_timeline(struct sv_analysis *a, uint64_t net_max)
+{
+	struct sv_event *lists[8];
+	struct sv_timeline_life *lives;
+	struct sv_timeline_pair *pairs;
+	struct sv_error err;
+	size_t n = 0, nlives, npairs;
+	int nomem = 0;
+	enum sv_status rc;
+
+	if (a->containers)
+		lists[n++] = a->containers->events;
+	if (a->procs)
+		lists[n++] = a->procs->events;
+	lists[n++] = a->resources.events;
+	lists[n++] = sv_timeline_net_events(a->arena, a->flows, a->app_events,
+					    net_max, &a->net_events_dropped,
+					    &nomem);
+	lives = container_lives(a, &nlives);
+	pairs = clock_pairs(a, &npairs);
+	sv_error_clear(&err);
+	rc = sv_timeline_build(a->arena, lists, n, pairs, npairs, lives,
+			       nlives, 0, &a->timeline, &err);
+	free(lives);
+	free(pairs);
+	if (nomem || rc != SV_OK) {
+		sv_error_set(&err, SV_ERR_NOMEM, "", "out of memory building "
+			     "the timeline; it is incomplete");
+		a->errors++;
+		a->fatal = err;
+	}
+}
+
 struct sv_analysis *sv_pipeline_run(const char *path,
 				    const struct sv_pipeline_options *o,
 				    struct sv_error *err)
 {
 	struct run r;
 	struct sv_error oerr;
+	int64_t t;
 
 	memset(&r, 0, sizeof(r));
 	r.a = analysis_new(path, o, err);
@@ -495,8 +643,16 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 	r.flows = sv_flows_new(r.a->arena, NULL);
 	r.netapp = sv_netapp_new(r.a->arena, NULL);
 	r.attrib = sv_attrib_new(r.a->arena);
-	if (!r.custody || !r.scratch || !r.flows || !r.netapp || !r.attrib) {
+	r.resources = sv_resources_new(r.a->arena);
+	r.procs = sv_procs_new(r.a->arena);
+	r.containers = sv_containers_new(r.a->arena);
+	if (!r.custody || !r.scratch || !r.flows || !r.netapp || !r.attrib ||
+	    !r.resources ||
+	    !r.procs || !r.containers) {
+		sv_containers_free(r.containers);
+		sv_procs_free(r.procs);
 		sv_attrib_free(r.attrib);
+		sv_resources_free(r.resources);
 		sv_netapp_free(r.netapp);
 		sv_flows_free(r.flows);
 		sv_custody_free(r.custody);
@@ -518,17 +674,13 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 			r.a->opened = 0;
 	}
 	sv_bundle_close(r.b);
-	r.a->net = *sv_flows_stats(r.flows);
-	r.a->flows = sv_flows_list(r.flows);
-	sv_attrib_flows(r.attrib, sv_flows_list(r.flows), &r.a->attrib);
-	sv_attrib_free(r.attrib);
-	sv_netapp_finish(r.netapp, sv_flows_list(r.flows));
-	r.a->app = *sv_netapp_stats(r.netapp);
-	r.a->app_events = sv_netapp_events(r.netapp);
-	sv_netapp_free(r.netapp);
-	sv_flows_free(r.flows);
-	sv_custody_free(r.custody);
-	sv_arena_free(r.scratch);
+	r.a->read_s = seconds_since(r.a->started_ns);
+	t = sv_time_now();
+	build_entities(&r);
+	r.a->build_s = seconds_since(t);
+	t = sv_time_now();
+	build_timeline(r.a, o->timeline_net_max);
+	r.a->timeline_s = seconds_since(t);
 	r.a->elapsed_s = (double)(sv_time_now() - r.a->started_ns) / 1e9;
 	return r.a;
 }

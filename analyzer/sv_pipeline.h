@@ -15,6 +15,8 @@ struct sv_pipeline_options {
 	struct sv_bundle_options bundle;
 	uint64_t arena_cap;  /* bytes kept per bundle; 0 = no cap */
 	int progress;        /* draw a progress line on stderr */
+	uint64_t timeline_net_max; /* network events on the timeline; 0 =
+				      no cap (SV_TIMELINE_NET_MAX default) */
 };
 
 void sv_pipeline_options_default(struct sv_pipeline_options *o);

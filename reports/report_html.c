@@ -16,7 +16,7 @@
 #include "sv_html.h"
 #include "sv_outfile.h"
 #include "sv_report.h"
-#include "sv_report_net.h"
+#include "sv_report_parts.h"
 #include "sv_time.h"
 #include "sv_xw.h"
 
@@ -60,6 +60,12 @@ static const char css[] =
 	".t-app{background:#3d5a80;margin:0 4px 2px 0}"
 	".who{font-size:12px;color:#2f4b6e}"
 	"td.nowrap{white-space:nowrap;overflow-wrap:normal}"
+	"h3{font-size:15px;margin:20px 0 6px}"
+	"ul.tree,ul.tree ul{list-style:none;margin:0;padding-left:18px;"
+	"border-left:1px solid var(--line)}"
+	"ul.tree{background:#fff;border:1px solid var(--line);"
+	"padding:8px 12px}ul.tree li{margin:2px 0}"
+	"ul.tree code{margin-right:8px}ul.tree .tag{margin-left:6px}"
 	"footer{margin-top:40px;color:var(--mute);font-size:12px}"
 	"@media print{body{background:#fff}main{max-width:none;padding:0}"
 	".banner{color:#000;border:2px solid #000}"
@@ -381,6 +387,7 @@ static void body(struct sv_xw *x, const struct sv_analysis *a)
 	provenance(x, a);
 	custody(x, &a->custody);
 	inventory(x, a);
+	sv_report_entities_html(x, a);
 	sv_report_net_html(x, a);
 	unknown_files(x, a);
 	problems(x, a);

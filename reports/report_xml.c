@@ -12,7 +12,7 @@
 
 #include "sv_outfile.h"
 #include "sv_report.h"
-#include "sv_report_net.h"
+#include "sv_report_parts.h"
 #include "sv_time.h"
 #include "sv_xw.h"
 
@@ -34,6 +34,9 @@ static void write_analysis(struct sv_xw *x, const struct sv_analysis *a)
 	sv_xw_attr(x, "tool-version", SV_VERSION);
 	sv_xw_attr_time(x, "started", a->started_ns);
 	sv_xw_attr_u64(x, "elapsed-ms", (uint64_t)(a->elapsed_s * 1000));
+	sv_xw_attr_u64(x, "read-ms", (uint64_t)(a->read_s * 1000));
+	sv_xw_attr_u64(x, "build-ms", (uint64_t)(a->build_s * 1000));
+	sv_xw_attr_u64(x, "timeline-ms", (uint64_t)(a->timeline_s * 1000));
 	sv_xw_attr(x, "read-verdict", sv_report_read_verdict(a));
 	sv_xw_end(x);
 }
@@ -200,6 +203,7 @@ static void write_doc(struct sv_xw *x, const struct sv_analysis *a)
 	write_manifest(x, a);
 	write_custody(x, &a->custody);
 	write_inventory(x, a);
+	sv_report_entities_xml(x, a);
 	sv_report_net_xml(x, a);
 	write_problems(x, a);
 	sv_xw_end(x);
