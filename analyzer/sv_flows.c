@@ -259,28 +259,38 @@ static struct flow_node *node_new(struct sv_flows *f,
 }
 
 /*
- * The flow of k, created or renewed (idle) as needed; *dir gets 0 for
- * a->b, 1 for b->a. NULL when the packet cannot be accounted (counted).
+ * The flow of k, created or renewed as needed; *dir gets 0 for a->b, 1
+ * for b->a. NULL when the packet cannot be accounted (counted). syn: the
+ * packet is a pure TCP SYN, which after a FIN or RST on the same tuple
+ * opens a new connection (a client reusing its port).
  */
 static struct flow_node *lookup(struct sv_flows *f, const struct pkt_key *k,
-				int64_t ts_ns, int *dir)
+				int64_t ts_ns, int syn, int *dir)
 {
 	uint64_t h = key_hash(k);
 	struct slot *s = find_slot(f->slots, f->nslots, h, k);
 	struct flow_node *n;
 
 	if (s->node) {
+		int idle, reopen;
+
 		n = s->node;
-		if (!later_than(ts_ns, n->pub.last_ns,
-				f->lim.idle_timeout_ns)) {
+		idle = later_than(ts_ns, n->pub.last_ns,
+				  f->lim.idle_timeout_ns);
+		reopen = syn && (n->pub.fin_seen || n->pub.rst_seen);
+		if (!idle && !reopen) {
 			*dir = key_dir(&n->pub, k);
 			return n;
 		}
-		n->pub.ended_idle = 1;
+		if (idle)
+			n->pub.ended_idle = 1;
 		n = node_new(f, k, ts_ns);
 		if (!n)
 			return NULL;
-		f->st.evicted_idle++;
+		if (idle)
+			f->st.evicted_idle++;
+		else
+			f->st.reopened++;
 		s->node = n;
 		*dir = 0;
 		return n;
@@ -501,7 +511,11 @@ struct sv_flow *sv_flows_add(struct sv_flows *f, const struct sv_packet *p,
 	}
 	if (key_of(f, p, &k) < 0)
 		return NULL;
-	n = lookup(f, &k, ts_ns, &dir);
+	n = lookup(f, &k, ts_ns,
+		   k.proto == PROTO_TCP &&
+			   (p->tcp_flags & (SV_TCP_SYN | SV_TCP_ACK)) ==
+				   SV_TCP_SYN,
+		   &dir);
 	if (!n)
 		return NULL;
 	first = n->pub.pkts_ab + n->pub.pkts_ba == 0;

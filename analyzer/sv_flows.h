@@ -18,6 +18,9 @@
  * closes that flow (ended_idle = 1, it stays in the list) and starts a
  * new one (stats.evicted_idle).
  *
+ * Port reuse: a pure SYN on a tuple whose flow saw a FIN or RST starts a
+ * new flow (stats.reopened); the closed one stays in the list.
+ *
  * Limit: at most max_flows flow records are ever created (closed ones
  * included), so memory is bounded; a packet that would create one more
  * is counted in stats.dropped_over_limit and not accounted.
@@ -108,6 +111,7 @@ struct sv_flows_stats {
 	uint64_t fragments_unmatched;
 	uint64_t duplicates_dropped;
 	uint64_t evicted_idle;
+	uint64_t reopened;           /* a SYN after FIN/RST: a new flow */
 	uint64_t dropped_over_limit;
 	uint64_t dropped_nomem;      /* arena or table allocation failed */
 	uint64_t flows;              /* flow records created */

@@ -257,6 +257,35 @@ START_TEST(both_directions_merge)
 }
 END_TEST
 
+/* A client reusing its port after FIN: a second flow, not a merge. */
+START_TEST(port_reuse_after_fin)
+{
+	struct fixture x = fx_new(NULL);
+	struct sv_packet syn = tcp4(1, 5000, 2, 80, SV_TCP_SYN);
+	struct sv_packet fin = tcp4(1, 5000, 2, 80, SV_TCP_FIN | SV_TCP_ACK);
+	struct sv_packet rst = tcp4(2, 80, 1, 5000, SV_TCP_RST);
+	const struct sv_flow *fl;
+
+	flows_add(x.f, &syn, 1 * SEC, 60);
+	flows_add(x.f, &syn, 2 * SEC, 60);  /* retransmitted: same flow */
+	flows_add(x.f, &fin, 3 * SEC, 60);
+	flows_add(x.f, &syn, 4 * SEC, 60);  /* reused: a new flow */
+	flows_add(x.f, &rst, 5 * SEC, 60);
+	flows_add(x.f, &syn, 6 * SEC, 60);  /* and again after the RST */
+	ck_assert_uint_eq(sv_flows_count(x.f), 3);
+	ck_assert_uint_eq(sv_flows_stats(x.f)->reopened, 2);
+	fl = sv_flows_list(x.f);
+	ck_assert_uint_eq(fl->pkts_ab, 3);
+	ck_assert(fl->fin_seen && !fl->ended_idle);
+	fl = fl->next;
+	ck_assert_uint_eq(fl->pkts_ab, 1);
+	ck_assert_uint_eq(fl->pkts_ba, 1);
+	ck_assert(fl->rst_seen);
+	ck_assert_int_eq(fl->next->first_ns, 6 * SEC);
+	fx_free(&x);
+}
+END_TEST
+
 /* Capture starts at the SYN+ACK, or sees the SYN after a server packet. */
 START_TEST(initiator_from_syn)
 {
@@ -494,6 +523,7 @@ static Suite *flows_suite(void)
 	tcase_add_test(tc, ipv6_fragments);
 	tcase_add_test(tc, both_directions_merge);
 	tcase_add_test(tc, initiator_from_syn);
+	tcase_add_test(tc, port_reuse_after_fin);
 	tcase_add_test(tc, idle_eviction);
 	tcase_add_test(tc, max_flows_limit);
 	tcase_add_test(tc, fragments_without_ports);
