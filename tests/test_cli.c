@@ -219,6 +219,17 @@ static const struct usage_case usage[] = {
 	  "--max-total", "1G", "--max-ratio", "0", "--max-path", "300",
 	  "@GOOD"}, 0, "testhost", NULL},
 	{{"inspect", "-q", "@GOOD"}, 0, "verified", NULL},
+	/* timeline */
+	{{"timeline"}, 2, NULL, "no bundle given"},
+	{{"timeline", "--format", "xml", "@GOOD"}, 2, NULL,
+	 "--format is jsonl or csv"},
+	{{"timeline", "@GOOD", "@GOOD"}, 2, NULL, "one bundle at a time"},
+	{{"timeline", "--max-net-events", "x", "@GOOD"}, 2, NULL,
+	 "--max-net-events"},
+	{{"timeline", "--help"}, 0, "Timesketch", NULL},
+	{{"timeline", "-o", "@OUT", "@GOOD"}, 0, NULL, NULL},
+	{{"timeline", "--format", "csv", "--max-net-events", "0", "@GOOD"}, 0,
+	 "message,datetime,timestamp,timestamp_desc", NULL},
 };
 
 START_TEST(usage_table)
