@@ -76,3 +76,34 @@ char *sv_text_clean(struct sv_arena *arena, const char *s, size_t n,
 	out[o] = '\0';
 	return out;
 }
+
+int sv_text_escape(char *dst, size_t cap, size_t *len, const void *s,
+		   size_t n, const char *extra)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *b = s;
+	size_t i;
+
+	if (!cap)
+		return n ? -1 : 0;
+	for (i = 0; i < n; i++) {
+		uint8_t ch = b[i];
+		int plain = ch >= 0x20 && ch < 0x7f && ch != '\\' &&
+			    !(extra && strchr(extra, ch));
+
+		if (*len + (plain ? 1 : 4) >= cap) {
+			dst[*len] = '\0';
+			return -1;
+		}
+		if (plain) {
+			dst[(*len)++] = (char)ch;
+			continue;
+		}
+		dst[(*len)++] = '\\';
+		dst[(*len)++] = 'x';
+		dst[(*len)++] = hex[ch >> 4];
+		dst[(*len)++] = hex[ch & 15];
+	}
+	dst[*len] = '\0';
+	return 0;
+}

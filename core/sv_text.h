@@ -28,4 +28,15 @@ char *sv_text_clean(struct sv_arena *arena, const char *s, size_t n,
 /* True when s needs no cleaning (valid UTF-8, no controls, n <= max). */
 int sv_text_is_clean(const char *s, size_t n, size_t max);
 
+/*
+ * Append n bytes of s to dst (cap bytes, kept NUL-terminated; *len bytes
+ * used so far): printable ASCII is kept except '\\' and the characters
+ * in extra (NULL for none); every other byte becomes "\\xHH", '\\' too,
+ * so that a sent "\\x41" cannot pass for an escape. An escape is never
+ * split. Returns 0, or -1 when the text was cut to fit. The protocol
+ * parsers use this for every string they take from the wire.
+ */
+int sv_text_escape(char *dst, size_t cap, size_t *len, const void *s,
+		   size_t n, const char *extra);
+
 #endif

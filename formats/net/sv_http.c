@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sv_cursor.h"
+#include "sv_text.h"
 
 /* RFC 9110 section 9, RFC 4918 section 9, RFC 5789; trailing SP. */
 static const char *const methods[] = {
@@ -45,37 +46,13 @@ struct hdrs {
 	const char *error;
 };
 
-/*
- * Copy n bytes of s into dst (cap bytes) keeping printable ASCII and
- * writing every other byte, and '\\' so that a sent "\x41" cannot pass
- * for an escape, as "\xHH". Never splits an escape; always terminates.
- * Returns 1 when the input did not fit.
- */
+/* Copy n bytes of s into dst (cap bytes), escaped (sv_text_escape).
+ * Returns 1 when the input did not fit. */
 static int esc_copy(char *dst, size_t cap, const uint8_t *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i;
+	size_t len = 0;
 
-	if (!cap)
-		return n > 0;
-	for (i = 0; i < n; i++) {
-		uint8_t b = s[i];
-
-		if (b >= 0x20 && b < 0x7f && b != '\\') {
-			if (o + 1 >= cap)
-				break;
-			dst[o++] = (char)b;
-			continue;
-		}
-		if (o + 4 >= cap)
-			break;
-		dst[o++] = '\\';
-		dst[o++] = 'x';
-		dst[o++] = hex[b >> 4];
-		dst[o++] = hex[b & 15];
-	}
-	dst[o] = '\0';
-	return i < n;
+	return sv_text_escape(dst, cap, &len, s, n, NULL) != 0;
 }
 
 /* RFC 9110 section 5.6.2 tchar. */

@@ -19,36 +19,17 @@
 #include <string.h>
 
 #include "sv_cursor.h"
+#include "sv_text.h"
 
 static const char ssh_magic[] = "SSH-";
 #define SSH_MAGIC_LEN 4
 
-/*
- * Copy n bytes of s into dst (size cap) escaped: printable ASCII kept
- * except '\', other bytes as \xHH, an escape never split, always
- * NUL-terminated.
- */
+/* Copy n bytes of s into dst (cap bytes), escaped (sv_text_escape). */
 static void esc_copy(char *dst, size_t cap, const uint8_t *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i, len = 0;
+	size_t len = 0;
 
-	for (i = 0; i < n; i++) {
-		uint8_t ch = s[i];
-		int plain = ch >= 0x20 && ch < 0x7f && ch != '\\';
-
-		if (len + (plain ? 1 : 4) >= cap)
-			break;
-		if (plain) {
-			dst[len++] = (char)ch;
-			continue;
-		}
-		dst[len++] = '\\';
-		dst[len++] = 'x';
-		dst[len++] = hex[ch >> 4];
-		dst[len++] = hex[ch & 15];
-	}
-	dst[len] = '\0';
+	(void)sv_text_escape(dst, cap, &len, s, n, NULL);
 }
 
 /* 1 when every byte is printable ASCII without space (RFC 4253 4.2). */

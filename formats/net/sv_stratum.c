@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "sv_cursor.h"
+#include "sv_text.h"
 
 /* What one line says. */
 enum verdict {
@@ -32,36 +33,12 @@ enum verdict {
 	V_NOT       /* not JSON, not an object, not JSON-RPC */
 };
 
-/*
- * Copy n bytes of s into dst (cap bytes) keeping printable ASCII and
- * writing every other byte, and '\\' so that a sent "\x41" cannot pass
- * for an escape, as "\xHH". Never splits an escape; always terminates.
- * (sv_http.c holds the same helper; one copy per parser for now.)
- */
+/* Copy n bytes of s into dst (cap bytes), escaped (sv_text_escape). */
 static void esc_copy(char *dst, size_t cap, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i;
+	size_t len = 0;
 
-	if (!cap)
-		return;
-	for (i = 0; i < n; i++) {
-		uint8_t b = (uint8_t)s[i];
-
-		if (b >= 0x20 && b < 0x7f && b != '\\') {
-			if (o + 1 >= cap)
-				break;
-			dst[o++] = (char)b;
-			continue;
-		}
-		if (o + 4 >= cap)
-			break;
-		dst[o++] = '\\';
-		dst[o++] = 'x';
-		dst[o++] = hex[b >> 4];
-		dst[o++] = hex[b & 15];
-	}
-	dst[o] = '\0';
+	(void)sv_text_escape(dst, cap, &len, s, n, NULL);
 }
 
 /* Copy a JSON string into an empty dst; anything else is ignored. */

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "sv_cursor.h"
+#include "sv_text.h"
 
 #define TLS_CT_HANDSHAKE 22
 #define TLS_HT_CLIENT_HELLO 1
@@ -58,38 +59,11 @@ int sv_tls_is_grease(uint16_t v)
 	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
-/*
- * Append n bytes of s to dst (size cap, NUL-terminated, *len used):
- * printable ASCII is kept except '\' and the characters in extra, the
- * rest becomes \xHH. An escape is never split. Returns 0, or -1 when
- * the text was cut to fit.
- */
+/* Append n bytes of s to dst, escaped (sv_text_escape). */
 static int esc_append(char *dst, size_t cap, size_t *len,
 		      const uint8_t *s, size_t n, const char *extra)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		uint8_t ch = s[i];
-		int plain = ch >= 0x20 && ch < 0x7f && ch != '\\' &&
-			    !strchr(extra, ch);
-
-		if (*len + (plain ? 1 : 4) >= cap) {
-			dst[*len] = '\0';
-			return -1;
-		}
-		if (plain) {
-			dst[(*len)++] = (char)ch;
-			continue;
-		}
-		dst[(*len)++] = '\\';
-		dst[(*len)++] = 'x';
-		dst[(*len)++] = hex[ch >> 4];
-		dst[(*len)++] = hex[ch & 15];
-	}
-	dst[*len] = '\0';
-	return 0;
+	return sv_text_escape(dst, cap, len, s, n, extra);
 }
 
 /* ------------------------------------------------ record walk */
