@@ -152,6 +152,31 @@ START_TEST(arena_backed)
 END_TEST
 
 /* Every single byte value, alone: valid ASCII kept, the rest escaped. */
+/* sv_text_escape: what the protocol parsers copy wire strings with. */
+START_TEST(escape_wire)
+{
+	char buf[16];
+	size_t len = 0;
+
+	ck_assert_int_eq(sv_text_escape(buf, sizeof(buf), &len, "a\\b\x01",
+					4, NULL), 0);
+	ck_assert_str_eq(buf, "a\\x5cb\\x01");
+	ck_assert_uint_eq(len, strlen(buf));
+	/* appends; the characters in extra are escaped too */
+	ck_assert_int_eq(sv_text_escape(buf, sizeof(buf), &len, ",", 1, ","),
+			 0);
+	ck_assert_str_eq(buf, "a\\x5cb\\x01\\x2c");
+	/* no room for a whole escape: cut before it, still terminated */
+	len = 0;
+	ck_assert_int_eq(sv_text_escape(buf, 6, &len, "abcd\xff", 5, NULL),
+			 -1);
+	ck_assert_str_eq(buf, "abcd");
+	len = 0;
+	ck_assert_int_eq(sv_text_escape(buf, 0, &len, "a", 1, NULL), -1);
+	ck_assert_int_eq(sv_text_escape(buf, 0, &len, "", 0, NULL), 0);
+}
+END_TEST
+
 START_TEST(every_byte)
 {
 	int b;
@@ -182,6 +207,7 @@ static Suite *text_suite(void)
 	tcase_add_test(tc, worst_case_expansion);
 	tcase_add_test(tc, arena_backed);
 	tcase_add_test(tc, every_byte);
+	tcase_add_test(tc, escape_wire);
 	suite_add_tcase(s, tc);
 	return s;
 }
