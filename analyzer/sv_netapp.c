@@ -621,8 +621,9 @@ static enum stream_proto choose(const struct sv_flow *fl, const uint8_t *d,
 }
 
 static struct parse_out parse_as(const struct seg_ctx *c,
-				 const struct sv_stream *st, enum stream_proto sp,
-				 const uint8_t *d, size_t n)
+				 const struct sv_stream *st,
+				 enum stream_proto sp, const uint8_t *d,
+				 size_t n)
 {
 	struct parse_out o = {SV_APP_NOT, 0, 0, 1};
 
@@ -687,7 +688,8 @@ static int buffer_reserve(struct sv_netapp *na, struct sv_stream *st,
 		cap = want;
 	if (cap > SV_APP_MAX_NEED)
 		cap = SV_APP_MAX_NEED;
-	if (want > cap || na->buffered + (cap - st->cap) > na->lim.buffer_bytes) {
+	if (want > cap ||
+	    na->buffered + (cap - st->cap) > na->lim.buffer_bytes) {
 		na->st.buffer_refused++;
 		return -1;
 	}

@@ -662,7 +662,8 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 		return NULL;
 	}
 	sv_error_clear(&oerr);
-	if (sv_bundle_open(path, &o->bundle, r.a->arena, &r.b, &oerr) != SV_OK) {
+	if (sv_bundle_open(path, &o->bundle, r.a->arena, &r.b, &oerr) !=
+	    SV_OK) {
 		stop_fatal(&r, &oerr);
 	} else {
 		r.a->opened = 1;

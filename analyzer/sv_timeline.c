@@ -294,8 +294,9 @@ static void end_text(const struct sv_flow *f, int b, char *buf, size_t n)
 	const char *name = b ? f->name_b : f->name_a;
 
 	addr_text(f->family, b ? f->b_addr : f->a_addr, a, sizeof(a));
-	snprintf(buf, n, f->family == 6 ? "[%s]:%u%s%.200s%s" : "%s:%u%s%.200s%s",
-		 a, b ? f->b_port : f->a_port, name ? " (" : "",
+	snprintf(buf, n,
+		 f->family == 6 ? "[%s]:%u%s%.200s%s" : "%s:%u%s%.200s%s", a,
+		 b ? f->b_port : f->a_port, name ? " (" : "",
 		 name ? name : "", name ? ")" : "");
 }
 

@@ -106,7 +106,8 @@ static int put_json(FILE *fp, const struct row *r)
 	if (e->artifact)
 		json_object_set_new(o, "artifact", jstr(e->artifact));
 	if (e->line)
-		json_object_set_new(o, "line", json_integer((json_int_t)e->line));
+		json_object_set_new(o, "line",
+				    json_integer((json_int_t)e->line));
 	rc = json_dumpf(o, fp, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(o);
 	if (rc || fputc('\n', fp) == EOF)

@@ -109,8 +109,8 @@ static void proc_line(struct sv_xw *x, const struct sv_proc *p)
 	char start[SV_TIME_TEXT_MAX], line[600];
 
 	when_text(p->start_ns, start);
-	snprintf(line, sizeof(line), "%s [%" PRIu32 "] %.400s", p->comm ? p->comm
-		 : "?", p->pid, p->cmdline ? p->cmdline : "");
+	snprintf(line, sizeof(line), "%s [%" PRIu32 "] %.400s",
+		 p->comm ? p->comm : "?", p->pid, p->cmdline ? p->cmdline : "");
 	el(x, "code", NULL, line);
 	el(x, "span", "muted", start);
 	if (p->is_init)

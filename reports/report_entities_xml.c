@@ -39,21 +39,15 @@ const char *sv_report_phase_name(enum sv_phase p)
 
 static void host_namespaces(struct sv_xw *x, unsigned ns)
 {
-	char buf[32] = "";
-	size_t used = 0;
+	char buf[32];
 
-	if (ns & SV_HOSTNS_PID)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "pid ");
-	if (ns & SV_HOSTNS_NET)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "net ");
-	if (ns & SV_HOSTNS_IPC)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "ipc ");
-	if (ns & SV_HOSTNS_UTS)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "uts ");
-	if (used) {
-		buf[used - 1] = '\0';
-		sv_xw_attr(x, "host-namespaces", buf);
-	}
+	snprintf(buf, sizeof(buf), "%s%s%s%s",
+		 ns & SV_HOSTNS_PID ? " pid" : "",
+		 ns & SV_HOSTNS_NET ? " net" : "",
+		 ns & SV_HOSTNS_IPC ? " ipc" : "",
+		 ns & SV_HOSTNS_UTS ? " uts" : "");
+	if (buf[0])
+		sv_xw_attr(x, "host-namespaces", buf + 1);
 }
 
 static void container_children(struct sv_xw *x, const struct sv_cont *c)
