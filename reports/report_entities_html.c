@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sv_attrib.h"
 #include "sv_html.h"
 #include "sv_report_parts.h"
 #include "sv_time.h"
@@ -13,6 +14,7 @@
 #define TREE_SHOWN 300      /* processes per container tree */
 #define TREE_DEPTH 24
 #define EVENTS_SHOWN 500
+#define FLOWS_PER_CONTAINER 50
 
 static void when_text(int64_t ns, char *buf)
 {
@@ -177,6 +179,92 @@ static void process_tree(struct sv_xw *x, const struct sv_analysis *a,
 	}
 }
 
+/* ---- a container's connections ---- */
+
+static int owned_by(const struct sv_owner *o, const char *cid)
+{
+	return o && o->container_id && !strcmp(o->container_id, cid);
+}
+
+/* "10.89.77.1:4444 (pool.test)" for the end that is not the container */
+static void peer_text(const struct sv_flow *f, int peer_b, char *buf,
+		      size_t n)
+{
+	char a[64];
+	const char *name = peer_b ? f->name_b : f->name_a;
+
+	sv_addr_text(f->family, peer_b ? f->b_addr : f->a_addr, a, sizeof(a));
+	snprintf(buf, n, "%s %s:%u%s%.100s%s", peer_b ? "→" : "←", a,
+		 peer_b ? f->b_port : f->a_port, name ? " (" : "",
+		 name ? name : "", name ? ")" : "");
+}
+
+static void connection_row(struct sv_xw *x, const struct sv_flow *f,
+			   int ours_a)
+{
+	const struct sv_owner *o = ours_a ? f->owner_a : f->owner_b;
+	char buf[200], when[SV_TIME_TEXT_MAX];
+	int k;
+
+	sv_xw_start(x, "tr");
+	sv_time_format(f->first_ns, when);
+	td_text(x, when, "mono nowrap");
+	if (o->pid >= 0)
+		snprintf(buf, sizeof(buf), "%.60s [%" PRId64 "]",
+			 o->comm ? o->comm : "?", o->pid);
+	else
+		buf[0] = '\0';
+	td_text(x, buf, "mono");
+	peer_text(f, ours_a, buf, sizeof(buf));
+	td_text(x, buf, "mono");
+	sv_xw_start(x, "td");
+	for (k = 0; f->app && k < SV_APPK_COUNT; k++)
+		if (f->app->kinds & (1u << k))
+			tag(x, "t-app", sv_app_kind_name((enum sv_app_kind)k));
+	sv_xw_end(x);
+	snprintf(buf, sizeof(buf), "%" PRIu64 " / %" PRIu64,
+		 ours_a ? f->bytes_ab : f->bytes_ba,
+		 ours_a ? f->bytes_ba : f->bytes_ab);
+	td_text(x, buf, "n");
+	sv_xw_end(x);
+}
+
+/* The flows one of whose ends this container held, with the process. */
+static void connections(struct sv_xw *x, const struct sv_analysis *a,
+			const struct sv_cont *c)
+{
+	static const char *const cols[] = {"First seen", "Process",
+		"Peer (→ it called, ← called it)", "Protocol",
+		"Bytes (sent / received)", NULL};
+	const struct sv_flow *f;
+	int shown = 0, total = 0;
+	char line[120];
+
+	for (f = a->flows; f && c->id; f = f->next) {
+		int ours_a = owned_by(f->owner_a, c->id);
+
+		if (!ours_a && !owned_by(f->owner_b, c->id))
+			continue;
+		if (!total++) {
+			el(x, "h4", NULL, "Connections");
+			sv_xw_start(x, "table");
+			header_row(x, cols);
+		}
+		if (shown++ < FLOWS_PER_CONTAINER)
+			connection_row(x, f, ours_a);
+	}
+	if (!total)
+		return;
+	sv_xw_end(x);
+	if (total > FLOWS_PER_CONTAINER) {
+		snprintf(line, sizeof(line), "The first %d of %d flows.",
+			 FLOWS_PER_CONTAINER, total);
+		el(x, "p", "muted", line);
+	}
+}
+
+/* ---- the containers ---- */
+
 static void containers(struct sv_xw *x, const struct sv_analysis *a)
 {
 	static const char *const cols[] = {"Container", "Image",
@@ -198,13 +286,15 @@ static void containers(struct sv_xw *x, const struct sv_analysis *a)
 		container_row(x, c);
 	sv_xw_end(x);
 	for (c = a->containers->list; c; c = c->next) {
-		if (!c->procs)
-			continue;
 		sv_xw_start(x, "h3");
-		sv_xw_text(x, "Processes in ");
+		sv_xw_text(x, "Container ");
 		sv_xw_text(x, sv_container_label(c));
 		sv_xw_end(x);
-		process_tree(x, a, c);
+		if (c->procs) {
+			el(x, "h4", NULL, "Processes");
+			process_tree(x, a, c);
+		}
+		connections(x, a, c);
 	}
 	sv_xw_end(x);
 }
