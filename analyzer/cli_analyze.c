@@ -21,6 +21,8 @@ static const char help[] =
 	"report.html (self-contained) for each. With one bundle the reports go\n"
 	"in DIR; with several, in DIR/<bundle name>/.\n\n"
 	"  -o, --output DIR  where reports go (created if missing)\n"
+	"  --fail-on SEV     exit 1 when a finding is at least SEV: info, low,\n"
+	"                    medium, high or critical [off]\n"
 	"  -q, --quiet       no progress line, no report paths on stdout\n"
 	"  -h, --help        this help\n\n" SV_LIMIT_HELP
 	"\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage error,\n"
@@ -91,8 +93,20 @@ static int write_reports(const struct sv_analysis *a, const char *dir,
 	return SV_EXIT_OK;
 }
 
+/* 1 when a finding of a is at least sev (a negative sev: never). */
+static int fails(const struct sv_analysis *a, int sev)
+{
+	int s;
+
+	for (s = sev < 0 ? SV_SEV_COUNT : sev; s < SV_SEV_COUNT; s++)
+		if (a->findings.by_severity[s])
+			return 1;
+	return 0;
+}
+
 static int analyze_one(const char *path, const char *out, int multi,
-		       int quiet, const struct sv_pipeline_options *o,
+		       int quiet, int fail_on,
+		       const struct sv_pipeline_options *o,
 		       struct names *used)
 {
 	struct sv_error err;
@@ -108,6 +122,8 @@ static int analyze_one(const char *path, const char *out, int multi,
 		sv_cli_print_errors(a, 20);
 		rc = SV_EXIT_INPUT;
 	}
+	if (fails(a, fail_on))
+		rc = sv_exit_worst(rc, SV_EXIT_FINDINGS);
 	/* Nothing readable, or a version we must not interpret: no report. */
 	if (a->opened && a->manifest_status != SV_MANIFEST_UNSUPPORTED) {
 		if (report_dir(out, a->bundle_name, multi, used, dir,
@@ -128,13 +144,15 @@ int sv_cmd_analyze(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
+		{"fail-on", required_argument, NULL, 'F'},
 		SV_LIMIT_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	struct sv_pipeline_options o;
 	struct names used = {NULL, 0};
 	const char *out = NULL;
-	int quiet = 0, c, i, rc = SV_EXIT_OK;
+	int quiet = 0, fail_on = -1, c, i, rc = SV_EXIT_OK;
+	enum sv_severity sev;
 	size_t k;
 
 	sv_pipeline_options_default(&o);
@@ -144,6 +162,14 @@ int sv_cmd_analyze(int argc, char **argv)
 			out = optarg;
 		} else if (c == 'q') {
 			quiet = 1;
+		} else if (c == 'F') {
+			if (sv_severity_parse(optarg, &sev)) {
+				fprintf(stderr, "salvage analyze: --fail-on "
+						"takes info, low, medium, high "
+						"or critical\n");
+				return SV_EXIT_USAGE;
+			}
+			fail_on = (int)sev;
 		} else if (c == 'h') {
 			fputs(help, stdout);
 			return SV_EXIT_OK;
@@ -166,7 +192,7 @@ int sv_cmd_analyze(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		rc = sv_exit_worst(rc, analyze_one(argv[i], out,
 						   argc - optind > 1, quiet,
-						   &o, &used));
+						   fail_on, &o, &used));
 	for (k = 0; k < used.n; k++)
 		free(used.v[k]);
 	free(used.v);

@@ -22,6 +22,7 @@
 #include "sv_netapp.h"
 #include "sv_resources.h"
 #include "sv_procs.h"
+#include "sv_rules.h"
 #include "sv_timeline.h"
 
 enum sv_manifest_status {
@@ -107,6 +108,9 @@ struct sv_analysis {
 	/* Every module's events, ordered (sv_timeline.h). */
 	struct sv_timeline timeline;
 	uint64_t net_events_dropped; /* flow and app events over the cap */
+
+	/* What the built-in rules found (models/sv_rules.h). */
+	struct sv_findings findings;
 
 	/* Per-cgroup CPU, memory, I/O and pids series from the cgroup
 	 * files, their summaries and resource.* events (sv_resources.h).

@@ -625,6 +625,28 @@ static void build_timeline(struct sv_analysis *a, uint64_t net_max)
 	}
 }
 
+/* ---- detection ---- */
+
+static void run_rules(struct sv_analysis *a)
+{
+	struct sv_rules_input in;
+	struct sv_error err;
+
+	in.containers = a->containers;
+	in.procs = a->procs;
+	in.flows = a->flows;
+	in.app = a->app_events;
+	in.events = a->timeline.ev;
+	in.n_events = a->timeline.n;
+	sv_rules_run(a->arena, &in, &a->findings);
+	if (a->findings.nomem) {
+		sv_error_set(&err, SV_ERR_NOMEM, "", "out of memory while "
+			     "recording findings; some are missing");
+		a->errors++;
+		a->fatal = err;
+	}
+}
+
 struct sv_analysis *sv_pipeline_run(const char *path,
 				    const struct sv_pipeline_options *o,
 				    struct sv_error *err)
@@ -682,6 +704,7 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 	t = sv_time_now();
 	build_timeline(r.a, o->timeline_net_max);
 	r.a->timeline_s = seconds_since(t);
+	run_rules(r.a);
 	r.a->elapsed_s = (double)(sv_time_now() - r.a->started_ns) / 1e9;
 	return r.a;
 }

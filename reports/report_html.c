@@ -61,6 +61,10 @@ static const char css[] =
 	".who{font-size:12px;color:#2f4b6e}"
 	"td.nowrap{white-space:nowrap;overflow-wrap:normal}"
 	"h3{font-size:16px;margin:26px 0 6px}"
+	".finding{background:#fff;border:1px solid var(--line);"
+	"border-radius:8px;padding:6px 14px;margin:0 0 10px}"
+	".finding p{margin:6px 0}.finding ul{margin:4px 0 8px;"
+	"padding-left:20px}"
 	"h4{font-size:13px;margin:12px 0 4px;color:var(--mute)}"
 	"ul.tree,ul.tree ul{list-style:none;margin:0;padding-left:18px;"
 	"border-left:1px solid var(--line)}"
@@ -87,17 +91,23 @@ static const char *verdict_text(const char *v)
 static void banner(struct sv_xw *x, const struct sv_analysis *a)
 {
 	const char *v = sv_report_read_verdict(a);
-	char line[160];
+	const struct sv_findings *fs = &a->findings;
+	char line[240], counts[120];
 
 	sv_xw_start(x, "div");
-	snprintf(line, sizeof(line), "banner %s", v);
+	/* Findings at high or above turn the banner red whatever the read. */
+	snprintf(line, sizeof(line), "banner %s",
+		 fs->by_severity[SV_SEV_CRITICAL] || fs->by_severity[SV_SEV_HIGH]
+			 ? "unreadable"
+			 : fs->n ? "problems" : v);
 	sv_xw_attr(x, "class", line);
 	sv_xw_attr(x, "id", "verdict");
 	sv_xw_text(x, verdict_text(v));
+	sv_report_findings_line(a, counts, sizeof(counts));
 	snprintf(line, sizeof(line),
-		 "%" PRIu64 " errors, %" PRIu64 " warnings. Findings: none "
-		 "(this version reads and inventories bundles; detection is "
-		 "not built yet).", a->errors, a->warnings);
+		 "Findings: %s (built-in rules; baselines are not built yet). "
+		 "%" PRIu64 " errors, %" PRIu64 " warnings reading the bundle.",
+		 counts, a->errors, a->warnings);
 	el(x, "p", NULL, line);
 	sv_xw_end(x);
 }
@@ -388,6 +398,7 @@ static void body(struct sv_xw *x, const struct sv_analysis *a)
 	provenance(x, a);
 	custody(x, &a->custody);
 	inventory(x, a);
+	sv_report_findings_html(x, a);
 	sv_report_entities_html(x, a);
 	sv_report_net_html(x, a);
 	unknown_files(x, a);

@@ -203,6 +203,7 @@ static void write_doc(struct sv_xw *x, const struct sv_analysis *a)
 	write_manifest(x, a);
 	write_custody(x, &a->custody);
 	write_inventory(x, a);
+	sv_report_findings_xml(x, a);
 	sv_report_entities_xml(x, a);
 	sv_report_net_xml(x, a);
 	write_problems(x, a);

@@ -16,6 +16,13 @@ void sv_report_entities_xml(struct sv_xw *x, const struct sv_analysis *a);
  * of report.html. */
 void sv_report_entities_html(struct sv_xw *x, const struct sv_analysis *a);
 
+/* <findings> of report.xml and the findings section of report.html. */
+void sv_report_findings_xml(struct sv_xw *x, const struct sv_analysis *a);
+void sv_report_findings_html(struct sv_xw *x, const struct sv_analysis *a);
+/* "2 critical, 1 high" or "none" */
+void sv_report_findings_line(const struct sv_analysis *a, char *buf,
+			     size_t n);
+
 /* "provision", "run", "teardown", or "" */
 const char *sv_report_phase_name(enum sv_phase p);
 

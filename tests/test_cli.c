@@ -219,6 +219,11 @@ static const struct usage_case usage[] = {
 	  "--max-total", "1G", "--max-ratio", "0", "--max-path", "300",
 	  "@GOOD"}, 0, "testhost", NULL},
 	{{"inspect", "-q", "@GOOD"}, 0, "verified", NULL},
+	/* --fail-on */
+	{{"analyze", "--fail-on", "severe", "-o", "@OUT", "@GOOD"}, 2, NULL,
+	 "--fail-on takes info, low, medium, high or critical"},
+	{{"analyze", "--fail-on", "info", "-q", "-o", "@OUT", "@GOOD"}, 0, NULL,
+	 NULL},
 	/* timeline */
 	{{"timeline"}, 2, NULL, "no bundle given"},
 	{{"timeline", "--format", "xml", "@GOOD"}, 2, NULL,

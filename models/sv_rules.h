@@ -1,0 +1,101 @@
+/*
+ * sv_rules.h - built-in detections: what is malicious whatever a
+ * baseline says. Each rule looks at the rebuilt entities of one bundle
+ * (containers, processes, flows, application events, the timeline) and
+ * makes findings that carry their evidence and why they fired.
+ *
+ * The rules here (ids stable, for history and tuning):
+ *   exec-into-container      a runtime or Kubernetes exec/attach, or a
+ *                            process that entered a container from
+ *                            outside (T1609, Container Administration
+ *                            Command)
+ *   reverse-shell            a shell (sh, bash, dash, ash, zsh, ksh) in a
+ *                            container holding a connection it opened to
+ *                            an address outside that container (T1059.004,
+ *                            Unix Shell)
+ *   crypto-mining            Stratum mining calls on any port (T1496,
+ *                            Resource Hijacking)
+ *   exec-from-writable-path  a container process whose executable or
+ *                            first argument lives in /tmp, /var/tmp or
+ *                            /dev/shm (T1105, Ingress Tool Transfer)
+ *   privileged-container     privileged, host namespaces, or a mount of
+ *                            the runtime socket or the host's system trees
+ *                            (T1611, Escape to Host)
+ *   oom-kill                 the kernel's OOM killer in a container
+ *                            (T1499, Endpoint Denial of Service)
+ *
+ * Ownership: findings and their strings live in the arena given to
+ * sv_rules_run; the entities they point at are the analysis's.
+ */
+#ifndef SV_RULES_H
+#define SV_RULES_H
+
+#include <stdint.h>
+
+#include "sv_arena.h"
+#include "sv_containers.h"
+#include "sv_event.h"
+#include "sv_flows.h"
+#include "sv_netapp.h"
+#include "sv_procs.h"
+
+enum sv_severity {
+	SV_SEV_INFO = 0,
+	SV_SEV_LOW,
+	SV_SEV_MEDIUM,
+	SV_SEV_HIGH,
+	SV_SEV_CRITICAL,
+	SV_SEV_COUNT
+};
+
+const char *sv_severity_name(enum sv_severity s); /* "info", ... */
+/* Parse "low", "medium", ...; 0, or -1 when unknown. */
+int sv_severity_parse(const char *s, enum sv_severity *out);
+
+#define SV_FINDING_EVIDENCE 8
+
+/* One piece of evidence: an event, a flow or a process, with a note. */
+struct sv_evidence {
+	const struct sv_event *event;     /* or NULL */
+	const struct sv_flow *flow;       /* or NULL */
+	const struct sv_proc *proc;       /* or NULL */
+	const char *artifact;             /* bundle path, or NULL */
+	const char *note;                 /* one line */
+};
+
+struct sv_finding {
+	const char *rule;          /* stable id, e.g. "reverse-shell" */
+	const char *title;         /* one line for people */
+	const char *technique;     /* MITRE ATT&CK id, e.g. "T1609" */
+	const char *technique_name;
+	enum sv_severity severity;
+	const char *container_id;  /* or NULL */
+	int64_t pid;               /* -1 none */
+	int64_t ts_ns;             /* when it happened, SV_TIME_NONE */
+	const char *why;           /* why the rule fired, in words */
+	struct sv_evidence ev[SV_FINDING_EVIDENCE];
+	int n_ev;
+	struct sv_finding *next;   /* most severe first, then by time */
+};
+
+struct sv_rules_input {
+	const struct sv_container_set *containers;  /* may be NULL */
+	const struct sv_procs_result *procs;        /* may be NULL */
+	const struct sv_flow *flows;
+	const struct sv_app_event *app;
+	struct sv_event *const *events;             /* the timeline */
+	uint64_t n_events;
+};
+
+struct sv_findings {
+	struct sv_finding *list;
+	uint64_t n;
+	uint64_t by_severity[SV_SEV_COUNT];
+	int nomem;                 /* some findings could not be kept */
+};
+
+/* Run every built-in rule. Never fails; out of memory sets nomem. */
+void sv_rules_run(struct sv_arena *arena, const struct sv_rules_input *in,
+		  struct sv_findings *out);
+
+#endif
