@@ -2,8 +2,9 @@
  * report_html.c - report.html: one self-contained page (inline CSS, no
  * script, nothing fetched) that a responder reads top down:
  *
- *   verdict banner · summary cards · provenance · custody · inventory ·
- *   unknown files · problems
+ *   verdict banner · summary cards · findings · containers (process
+ *   trees, connections) · timeline · provenance · custody · inventory ·
+ *   network · unknown files · problems
  *
  * Written with xmlTextWriter in HTML mode, so every string is escaped by
  * libxml2 and every element gets an explicit end tag.
@@ -102,12 +103,19 @@ static void banner(struct sv_xw *x, const struct sv_analysis *a)
 			 : fs->n ? "problems" : v);
 	sv_xw_attr(x, "class", line);
 	sv_xw_attr(x, "id", "verdict");
-	sv_xw_text(x, verdict_text(v));
 	sv_report_findings_line(a, counts, sizeof(counts));
-	snprintf(line, sizeof(line),
-		 "Findings: %s (built-in rules; baselines are not built yet). "
-		 "%" PRIu64 " errors, %" PRIu64 " warnings reading the bundle.",
-		 counts, a->errors, a->warnings);
+	if (fs->n) {
+		snprintf(line, sizeof(line), "%" PRIu64 " finding%s: %s. "
+			 "The worst: %s", fs->n, fs->n == 1 ? "" : "s",
+			 counts, fs->list ? fs->list->title : "");
+		sv_xw_text(x, line);
+	} else {
+		sv_xw_text(x, "No built-in rule fired.");
+	}
+	snprintf(line, sizeof(line), "%s %" PRIu64 " errors, %" PRIu64
+		 " warnings reading the bundle. (Built-in rules only; "
+		 "baselines are not built yet.)", verdict_text(v), a->errors,
+		 a->warnings);
 	el(x, "p", NULL, line);
 	sv_xw_end(x);
 }
@@ -395,11 +403,11 @@ static void body(struct sv_xw *x, const struct sv_analysis *a)
 	el(x, "p", "sub", line);
 	banner(x, a);
 	summary(x, a);
+	sv_report_findings_html(x, a);
+	sv_report_entities_html(x, a);
 	provenance(x, a);
 	custody(x, &a->custody);
 	inventory(x, a);
-	sv_report_findings_html(x, a);
-	sv_report_entities_html(x, a);
 	sv_report_net_html(x, a);
 	unknown_files(x, a);
 	problems(x, a);
