@@ -412,7 +412,8 @@ static void rule_containers(struct ctx *c)
 			 k->n_mounts ? "mounts host paths" : "");
 		fd->why = keep(c, why);
 		for (i = 0; i < k->n_mounts; i++)
-			evidence(c, fd, NULL, NULL, NULL, NULL, k->mounts[i].why);
+			evidence(c, fd, NULL, NULL, NULL, NULL,
+				 k->mounts[i].why);
 	}
 }
 
