@@ -167,6 +167,36 @@ static json_t *json_rest(const struct sv_analysis *a, json_t *j)
 	return j;
 }
 
+/* What ran and what the rules found: counts, then each finding. */
+static json_t *json_findings(const struct sv_analysis *a)
+{
+	const struct sv_finding *f;
+	json_t *j = json_object(), *list = json_array();
+	int s;
+
+	for (s = 0; s < SV_SEV_COUNT; s++)
+		json_object_set_new(j, sv_severity_name((enum sv_severity)s),
+				    json_integer((json_int_t)
+						 a->findings.by_severity[s]));
+	for (f = a->findings.list; f; f = f->next) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "rule", json_string(f->rule));
+		json_object_set_new(o, "severity",
+				    json_string(sv_severity_name(f->severity)));
+		json_object_set_new(o, "technique", json_string(f->technique));
+		json_object_set_new(o, "title", jstr(f->title));
+		json_object_set_new(o, "time", jtime(f->ts_ns));
+		if (f->container_id)
+			json_object_set_new(o, "container",
+				jstr(sv_analysis_container_label(
+					a, f->container_id)));
+		json_array_append_new(list, o);
+	}
+	json_object_set_new(j, "list", list);
+	return j;
+}
+
 static json_t *json_analysis(const struct sv_analysis *a)
 {
 	const struct sv_bundle_stats *st = &a->stats;
@@ -187,6 +217,16 @@ static json_t *json_analysis(const struct sv_analysis *a)
 	json_object_set_new(j, "manifest", json_manifest(a));
 	json_object_set_new(j, "custody", json_custody(&a->custody));
 	json_object_set_new(j, "artifacts", json_artifacts(a));
+	json_object_set_new(j, "containers",
+			    json_integer((json_int_t)(a->containers
+						      ? a->containers->n : 0)));
+	json_object_set_new(j, "processes",
+			    json_integer((json_int_t)(a->procs ? a->procs->n
+							      : 0)));
+	json_object_set_new(j, "flows", json_integer((json_int_t)a->net.flows));
+	json_object_set_new(j, "timeline_events",
+			    json_integer((json_int_t)a->timeline.n));
+	json_object_set_new(j, "findings", json_findings(a));
 	return json_rest(a, j);
 }
 
@@ -313,12 +353,31 @@ static void print_problems(const struct sv_analysis *a)
 	}
 }
 
+static void print_findings(const struct sv_analysis *a)
+{
+	const struct sv_finding *f;
+	int shown = 0;
+
+	printf("  rebuilt    %" PRIu64 " containers, %" PRIu64 " processes, %"
+	       PRIu64 " flows, %" PRIu64 " timeline events\n",
+	       (uint64_t)(a->containers ? a->containers->n : 0),
+	       (uint64_t)(a->procs ? a->procs->n : 0), a->net.flows,
+	       a->timeline.n);
+	printf("  findings   %" PRIu64 "\n", a->findings.n);
+	for (f = a->findings.list; f && shown < 20; f = f->next, shown++) {
+		printf("    %-8s ", sv_severity_name(f->severity));
+		sv_cli_put(stdout, f->title);
+		printf(" [%s]\n", f->rule);
+	}
+}
+
 static void print_text(const struct sv_analysis *a)
 {
 	print_head(a);
 	print_manifest(a);
 	print_custody(&a->custody);
 	print_artifacts(a);
+	print_findings(a);
 	print_problems(a);
 }
 

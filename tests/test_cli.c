@@ -588,6 +588,13 @@ START_TEST(inspect_json)
 		}
 	}
 	ck_assert(saw_manifest);
+	/* what was rebuilt and found: the test bundle is quiet */
+	ck_assert(json_is_integer(json_object_get(g, "timeline_events")));
+	ck_assert(json_is_integer(json_object_get(g, "containers")));
+	ck_assert_int_eq(json_integer_value(json_object_get(
+		json_object_get(g, "findings"), "critical")), 0);
+	ck_assert_uint_eq(json_array_size(json_object_get(
+		json_object_get(g, "findings"), "list")), 0);
 	snap = json_object_get(g, "snapshots");
 	ck_assert_int_eq(json_integer_value(json_object_get(snap, "count")), 2);
 	ck_assert_str_eq(json_string_value(json_object_get(snap, "last")),
