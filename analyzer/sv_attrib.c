@@ -25,96 +25,6 @@
 #define DEF_CONTAINERS 100000u
 #define DEF_STRING_BYTES (64u << 20)
 
-/* ---- tables ---- */
-
-void sv_attrib_tab_init(struct sv_attrib_tab *t, size_t stride,
-			uint64_t max)
-{
-	memset(t, 0, sizeof(*t));
-	t->stride = stride;
-	t->max = max < SV_AT_TAB_MAX ? (size_t)max : SV_AT_TAB_MAX;
-}
-
-void sv_attrib_tab_free(struct sv_attrib_tab *t)
-{
-	free(t->v);
-	free(t->head);
-	sv_attrib_tab_init(t, t->stride, t->max);
-}
-
-static void tab_link(struct sv_attrib_tab *t, uint32_t i)
-{
-	struct sv_attrib_link *l = tab_at(t, i);
-	size_t b = l->hash & (t->nb - 1);
-
-	l->next = t->head[b];
-	t->head[b] = i + 1;
-}
-
-/* Room for one more entry: 0, 1 at the cap, -1 out of memory. */
-static int tab_reserve(struct sv_attrib_tab *t)
-{
-	size_t ncap, nb, i;
-	unsigned char *v;
-	uint32_t *h;
-
-	if (t->n < t->cap)
-		return 0;
-	if (t->n >= t->max)
-		return 1;
-	ncap = t->cap ? t->cap * 2 : 64;
-	if (ncap > t->max)
-		ncap = t->max;
-	for (nb = 64; nb < ncap; nb *= 2)
-		;
-	v = realloc(t->v, ncap * t->stride);
-	if (!v)
-		return -1;
-	t->v = v;
-	t->cap = ncap;
-	if (nb == t->nb)
-		return 0;
-	h = calloc(nb, sizeof(*h));
-	if (!h)
-		return -1;
-	free(t->head);
-	t->head = h;
-	t->nb = nb;
-	for (i = 0; i < t->n; i++)
-		tab_link(t, (uint32_t)i);
-	return 0;
-}
-
-int sv_attrib_tab_add(struct sv_attrib_tab *t, uint64_t hash,
-		      uint32_t *idx)
-{
-	int rc = tab_reserve(t);
-	struct sv_attrib_link *l;
-
-	if (rc)
-		return rc;
-	*idx = (uint32_t)t->n++;
-	l = tab_at(t, *idx);
-	memset(l, 0, t->stride);
-	l->hash = (uint32_t)hash;
-	tab_link(t, *idx);
-	return 0;
-}
-
-uint64_t sv_attrib_hash(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	uint64_t w;
-
-	for (; n >= 8; n -= 8, b += 8) {
-		memcpy(&w, b, 8);
-		h = mix64(h ^ w);
-	}
-	w = 0;
-	memcpy(&w, b, n);
-	return mix64(h ^ w ^ ((uint64_t)n << 56));
-}
-
 /* ---- life cycle ---- */
 
 static uint64_t or_default(uint64_t v, uint64_t def)
@@ -126,19 +36,19 @@ static void init_tables(struct sv_attrib *at)
 {
 	const struct sv_attrib_limits *l = &at->lim;
 
-	sv_attrib_tab_init(&at->strs, sizeof(struct str), SV_AT_TAB_MAX);
-	sv_attrib_tab_init(&at->snaps, sizeof(struct snap), l->max_folders);
-	sv_attrib_tab_init(&at->folders, sizeof(struct folder),
+	sv_tab_init(&at->strs, sizeof(struct str), SV_TAB_MAX);
+	sv_tab_init(&at->snaps, sizeof(struct snap), l->max_folders);
+	sv_tab_init(&at->folders, sizeof(struct folder),
 			   l->max_folders);
-	sv_attrib_tab_init(&at->rows, sizeof(struct row), l->max_sockets);
-	sv_attrib_tab_init(&at->fds, sizeof(struct fdent), l->max_fds);
-	sv_attrib_tab_init(&at->conts, sizeof(struct cont),
+	sv_tab_init(&at->rows, sizeof(struct row), l->max_sockets);
+	sv_tab_init(&at->fds, sizeof(struct fdent), l->max_fds);
+	sv_tab_init(&at->conts, sizeof(struct cont),
 			   l->max_containers);
-	sv_attrib_tab_init(&at->owners, sizeof(struct owner_ent),
-			   SV_AT_TAB_MAX);
-	sv_attrib_tab_init(&at->procs, sizeof(struct proc), SV_AT_TAB_MAX);
-	sv_attrib_tab_init(&at->nsis, sizeof(struct nsi), SV_AT_TAB_MAX);
-	sv_attrib_tab_init(&at->addrs, sizeof(struct addr), SV_AT_TAB_MAX);
+	sv_tab_init(&at->owners, sizeof(struct owner_ent),
+			   SV_TAB_MAX);
+	sv_tab_init(&at->procs, sizeof(struct proc), SV_TAB_MAX);
+	sv_tab_init(&at->nsis, sizeof(struct nsi), SV_TAB_MAX);
+	sv_tab_init(&at->addrs, sizeof(struct addr), SV_TAB_MAX);
 }
 
 struct sv_attrib *sv_attrib_new_limits(struct sv_arena *arena,
@@ -175,13 +85,13 @@ void sv_attrib_free(struct sv_attrib *at)
 	if (!at)
 		return;
 	sv_attrib_join_free(at);
-	sv_attrib_tab_free(&at->strs);
-	sv_attrib_tab_free(&at->snaps);
-	sv_attrib_tab_free(&at->folders);
-	sv_attrib_tab_free(&at->rows);
-	sv_attrib_tab_free(&at->fds);
-	sv_attrib_tab_free(&at->conts);
-	sv_attrib_tab_free(&at->owners);
+	sv_tab_free(&at->strs);
+	sv_tab_free(&at->snaps);
+	sv_tab_free(&at->folders);
+	sv_tab_free(&at->rows);
+	sv_tab_free(&at->fds);
+	sv_tab_free(&at->conts);
+	sv_tab_free(&at->owners);
 	free(at);
 }
 
@@ -204,10 +114,10 @@ static const char *intern(struct sv_attrib *at, const char *s, int *nomem)
 	if (!s || !*s)
 		return NULL;
 	n = strnlen(s, SV_AT_NAME_MAX);
-	h = sv_attrib_hash(at->seed, s, n);
-	for (i = tab_first(&at->strs, (uint32_t)h); i;
-	     i = tab_next(&at->strs, i)) {
-		e = tab_at(&at->strs, i - 1);
+	h = sv_hash_bytes(at->seed, s, n);
+	for (i = sv_tab_first(&at->strs, (uint32_t)h); i;
+	     i = sv_tab_next(&at->strs, i)) {
+		e = sv_tab_at(&at->strs, i - 1);
 		if (e->l.hash == (uint32_t)h && !strncmp(e->s, s, n) &&
 		    e->s[n] == '\0')
 			return e->s;
@@ -217,14 +127,14 @@ static const char *intern(struct sv_attrib *at, const char *s, int *nomem)
 		return NULL;
 	}
 	copy = sv_arena_strndup(at->arena, s, n);
-	rc = copy ? sv_attrib_tab_add(&at->strs, h, &idx) : -1;
+	rc = copy ? sv_tab_add(&at->strs, h, &idx) : -1;
 	if (rc) {
 		*nomem = rc < 0;
 		at->st.strings_dropped += rc > 0;
 		return NULL;
 	}
 	at->string_bytes += n + 1;
-	e = tab_at(&at->strs, idx);
+	e = sv_tab_at(&at->strs, idx);
 	e->s = copy;
 	return copy;
 }
@@ -235,7 +145,7 @@ static const char *intern(struct sv_attrib *at, const char *s, int *nomem)
 static const char *snap_prefix(struct sv_attrib *at,
 			       const struct sv_record *rec, int *nomem)
 {
-	uint64_t h = hash_u64(at->seed, (uint64_t)rec->ts_ns, 0);
+	uint64_t h = sv_hash2(at->seed, (uint64_t)rec->ts_ns, 0);
 	struct sv_layout lay;
 	char buf[SV_AT_NAME_MAX + 1];
 	const char *end;
@@ -243,15 +153,15 @@ static const char *snap_prefix(struct sv_attrib *at,
 	uint32_t i;
 	size_t n;
 
-	for (i = tab_first(&at->snaps, (uint32_t)h); i;
-	     i = tab_next(&at->snaps, i)) {
-		s = tab_at(&at->snaps, i - 1);
+	for (i = sv_tab_first(&at->snaps, (uint32_t)h); i;
+	     i = sv_tab_next(&at->snaps, i)) {
+		s = sv_tab_at(&at->snaps, i - 1);
 		if (s->ts == rec->ts_ns)
 			return s->prefix;
 	}
-	if (!rec->artifact || sv_attrib_tab_add(&at->snaps, h, &i) != 0)
+	if (!rec->artifact || sv_tab_add(&at->snaps, h, &i) != 0)
 		return NULL;
-	s = tab_at(&at->snaps, i);
+	s = sv_tab_at(&at->snaps, i);
 	s->ts = rec->ts_ns;
 	sv_layout_classify(rec->artifact, &lay);
 	if ((lay.kind != SV_ART_PROC_PID && lay.kind != SV_ART_PROC_NET) ||
@@ -276,7 +186,7 @@ static const char *snap_prefix(struct sv_attrib *at,
 static int folder_get(struct sv_attrib *at, const struct sv_record *rec,
 		      uint32_t *out)
 {
-	uint64_t h = hash_u64(at->seed, (uint64_t)rec->ts_ns, rec->pid);
+	uint64_t h = sv_hash2(at->seed, (uint64_t)rec->ts_ns, rec->pid);
 	struct folder *f;
 	uint32_t i;
 	int nomem = 0, rc;
@@ -287,13 +197,13 @@ static int folder_get(struct sv_attrib *at, const struct sv_record *rec,
 		*out = i - 1;
 		return 0;
 	}
-	for (i = tab_first(&at->folders, (uint32_t)h); i;
-	     i = tab_next(&at->folders, i))
+	for (i = sv_tab_first(&at->folders, (uint32_t)h); i;
+	     i = sv_tab_next(&at->folders, i))
 		if (F(at, i - 1)->ts == rec->ts_ns &&
 		    F(at, i - 1)->pid == rec->pid)
 			break;
 	if (!i) {
-		rc = sv_attrib_tab_add(&at->folders, h, &i);
+		rc = sv_tab_add(&at->folders, h, &i);
 		if (rc) {
 			at->st.folders_dropped += rc > 0;
 			return rc;
@@ -320,12 +230,12 @@ static int64_t cont_get(struct sv_attrib *at, const char *id)
 	s = intern(at, id, &nomem);
 	if (!s)
 		return nomem ? -2 : -1;
-	h = sv_attrib_hash(at->seed, s, strlen(s));
-	for (i = tab_first(&at->conts, (uint32_t)h); i;
-	     i = tab_next(&at->conts, i))
+	h = sv_hash_bytes(at->seed, s, strlen(s));
+	for (i = sv_tab_first(&at->conts, (uint32_t)h); i;
+	     i = sv_tab_next(&at->conts, i))
 		if (C(at, i - 1)->id == s)
 			return i - 1;
-	rc = sv_attrib_tab_add(&at->conts, h, &i);
+	rc = sv_tab_add(&at->conts, h, &i);
 	if (rc) {
 		at->st.containers_dropped += rc > 0;
 		return rc > 0 ? -1 : -2;
@@ -410,9 +320,9 @@ static int on_socket(struct sv_attrib *at, uint32_t f,
 
 	sock_tuple(s, &k);
 	h = tuple_hash(at, &k);
-	for (i = tab_first(&at->rows, (uint32_t)h); i;
-	     i = tab_next(&at->rows, i)) {
-		r = tab_at(&at->rows, i - 1);
+	for (i = sv_tab_first(&at->rows, (uint32_t)h); i;
+	     i = sv_tab_next(&at->rows, i)) {
+		r = sv_tab_at(&at->rows, i - 1);
 		if (memcmp(&r->k, &k, sizeof(k)))
 			continue;
 		if (r->inode == s->inode) {
@@ -422,12 +332,12 @@ static int on_socket(struct sv_attrib *at, uint32_t f,
 		same++;
 	}
 	rc = same >= SV_ATTRIB_ROWS_PER_TUPLE ? 1
-	     : sv_attrib_tab_add(&at->rows, h, &i);
+	     : sv_tab_add(&at->rows, h, &i);
 	if (rc) {
 		at->st.sockets_dropped += rc > 0;
 		return rc < 0 ? -1 : 0;
 	}
-	r = tab_at(&at->rows, i);
+	r = sv_tab_at(&at->rows, i);
 	r->k = k;
 	r->state = s->state;
 	r->v6tab = s->family == 6;
@@ -438,14 +348,14 @@ static int on_socket(struct sv_attrib *at, uint32_t f,
 
 static int on_fd(struct sv_attrib *at, uint32_t f, uint64_t inode)
 {
-	uint64_t h = hash_u64(at->seed, inode, 1);
+	uint64_t h = sv_hash2(at->seed, inode, 1);
 	uint32_t i, pid = F(at, f)->pid;
 	struct fdent *e;
 	int rc, same = 0;
 
-	for (i = tab_first(&at->fds, (uint32_t)h); i;
-	     i = tab_next(&at->fds, i)) {
-		e = tab_at(&at->fds, i - 1);
+	for (i = sv_tab_first(&at->fds, (uint32_t)h); i;
+	     i = sv_tab_next(&at->fds, i)) {
+		e = sv_tab_at(&at->fds, i - 1);
 		if (e->inode != inode)
 			continue;
 		if (e->pid == pid) {
@@ -455,12 +365,12 @@ static int on_fd(struct sv_attrib *at, uint32_t f, uint64_t inode)
 		same++;
 	}
 	rc = same >= SV_ATTRIB_HOLDERS_PER_INODE ? 1
-	     : sv_attrib_tab_add(&at->fds, h, &i);
+	     : sv_tab_add(&at->fds, h, &i);
 	if (rc) {
 		at->st.fds_dropped += rc > 0;
 		return rc < 0 ? -1 : 0;
 	}
-	e = tab_at(&at->fds, i);
+	e = sv_tab_at(&at->fds, i);
 	e->inode = inode;
 	e->pid = pid;
 	e->f_first = e->f_last = f;

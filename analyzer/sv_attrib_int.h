@@ -3,8 +3,8 @@
  * sv_attrib.c keeps what the records say, sv_attrib_join.c joins it to
  * the flows. Not for other modules (their interface is sv_attrib.h).
  *
- * Every table is a struct sv_attrib_tab: a growable malloc'd array of
- * fixed-size entries, each starting with a struct sv_attrib_link, chained
+ * Every table is a struct sv_tab: a growable malloc'd array of
+ * fixed-size entries, each starting with a struct sv_tab_link, chained
  * from power-of-two buckets. A chain always lists entries newest first,
  * so ties between candidates are broken by entry index (arrival order),
  * never by hash order.
@@ -25,68 +25,14 @@
 #include <string.h>
 
 #include "sv_attrib.h"
+#include "sv_tab.h"
 
 #define SV_AT_NAME_MAX 512   /* names longer than this are cut */
-#define SV_AT_TAB_MAX 0xfffffff0u
 #define SV_AT_TCP_LISTEN 10  /* kernel TCP_LISTEN */
 #define SV_AT_TCP 6
 #define SV_AT_UDP 17
 #define PER_KEY SV_ATTRIB_PER_KEY
 
-struct sv_attrib_link {
-	uint32_t hash;
-	uint32_t next;   /* index + 1 of the next entry; 0 ends the chain */
-};
-
-struct sv_attrib_tab {
-	unsigned char *v;
-	size_t stride, n, cap, max;
-	uint32_t *head;  /* nb buckets, index + 1 */
-	size_t nb;
-};
-
-void sv_attrib_tab_init(struct sv_attrib_tab *t, size_t stride,
-			uint64_t max);
-/* Frees the arrays; the table is empty and usable again. */
-void sv_attrib_tab_free(struct sv_attrib_tab *t);
-/* A zeroed entry chained under hash: 0 and *idx; 1 at the table's cap;
- * -1 out of memory. */
-int sv_attrib_tab_add(struct sv_attrib_tab *t, uint64_t hash,
-		      uint32_t *idx);
-/* Seeded hash of n bytes. */
-uint64_t sv_attrib_hash(uint64_t seed, const void *p, size_t n);
-
-static inline void *tab_at(const struct sv_attrib_tab *t, uint32_t i)
-{
-	return t->v + (size_t)i * t->stride;
-}
-
-/* Index + 1 of the newest entry in hash's bucket, or 0. */
-static inline uint32_t tab_first(const struct sv_attrib_tab *t,
-				 uint32_t hash)
-{
-	return t->nb ? t->head[hash & (t->nb - 1)] : 0;
-}
-
-static inline uint32_t tab_next(const struct sv_attrib_tab *t, uint32_t i1)
-{
-	return ((const struct sv_attrib_link *)tab_at(t, i1 - 1))->next;
-}
-
-static inline uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
-static inline uint64_t hash_u64(uint64_t seed, uint64_t a, uint64_t b)
-{
-	return mix64(mix64(seed ^ a) ^ b);
-}
 
 static inline int all_zero(const uint8_t *a, size_t n)
 {
@@ -107,19 +53,19 @@ struct tuple {
 };
 
 struct str {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	const char *s;
 };
 
 struct snap {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	int64_t ts;
 	const char *prefix;   /* "<root>/proc/<T>" or NULL */
 };
 
 /* One proc/<T>/<pid>/ folder: a process as one snapshot saw it. */
 struct folder {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	uint32_t pid;
 	uint32_t cont;        /* container index + 1, 0 none */
 	int64_t ts;
@@ -131,7 +77,7 @@ struct folder {
 
 /* One socket, however many snapshots showed it. */
 struct row {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	struct tuple k;
 	uint8_t state, v6tab;     /* v6tab: read from tcp6/udp6 */
 	uint32_t f_first, f_last; /* folders that showed it first / last */
@@ -139,14 +85,14 @@ struct row {
 };
 
 struct fdent {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	uint32_t pid;
 	uint32_t f_first, f_last;
 	uint64_t inode;
 };
 
 struct cont {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	uint8_t nip;
 	uint8_t ipfam[PER_KEY];
 	uint8_t ip[PER_KEY][16];
@@ -157,14 +103,14 @@ struct cont {
 };
 
 struct proc {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	uint32_t pid;
 	uint32_t f_comm, f_exe, f_cg; /* folder index + 1 having each */
 	uint64_t start;
 };
 
 struct nsi {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	uint64_t netns;
 	uint32_t host_n, cont_n, ncont, pid1;
 	uint32_t cont[PER_KEY];
@@ -173,7 +119,7 @@ struct nsi {
 enum { A_NETNS, A_CONT };
 
 struct addr {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	uint8_t fam, kind, a[16];
 	uint32_t idx;         /* A_NETNS: a row; A_CONT: a container */
 	uint64_t netns;
@@ -181,7 +127,7 @@ struct addr {
 };
 
 struct owner_ent {
-	struct sv_attrib_link l;
+	struct sv_tab_link l;
 	const struct sv_owner *o;
 };
 
@@ -189,8 +135,8 @@ struct sv_attrib {
 	struct sv_arena *arena;
 	struct sv_attrib_limits lim;
 	uint64_t seed, string_bytes;
-	struct sv_attrib_tab strs, snaps, folders, rows, fds, conts, owners;
-	struct sv_attrib_tab procs, nsis, addrs; /* built per join */
+	struct sv_tab strs, snaps, folders, rows, fds, conts, owners;
+	struct sv_tab procs, nsis, addrs; /* built per join */
 	uint32_t last_folder;                    /* index + 1: cache */
 	int pid1_seen;
 	struct sv_attrib_stats st;
@@ -198,12 +144,12 @@ struct sv_attrib {
 
 static inline struct folder *F(const struct sv_attrib *at, uint32_t i)
 {
-	return tab_at(&at->folders, i);
+	return sv_tab_at(&at->folders, i);
 }
 
 static inline struct cont *C(const struct sv_attrib *at, uint32_t i)
 {
-	return tab_at(&at->conts, i);
+	return sv_tab_at(&at->conts, i);
 }
 
 static inline int64_t folder_ts(const struct sv_attrib *at, uint32_t f)
@@ -214,7 +160,7 @@ static inline int64_t folder_ts(const struct sv_attrib *at, uint32_t f)
 static inline uint64_t tuple_hash(const struct sv_attrib *at,
 				  const struct tuple *k)
 {
-	return sv_attrib_hash(at->seed, k, sizeof(*k));
+	return sv_hash_bytes(at->seed, k, sizeof(*k));
 }
 
 /* Frees the tables built by a join (sv_attrib_join.c). */

@@ -24,9 +24,9 @@ static uint32_t proc_find(const struct sv_attrib *at, uint32_t pid,
 	const struct proc *p;
 	uint32_t i;
 
-	for (i = tab_first(&at->procs, (uint32_t)h); i;
-	     i = tab_next(&at->procs, i)) {
-		p = tab_at(&at->procs, i - 1);
+	for (i = sv_tab_first(&at->procs, (uint32_t)h); i;
+	     i = sv_tab_next(&at->procs, i)) {
+		p = sv_tab_at(&at->procs, i - 1);
 		if (p->pid == pid && p->start == start)
 			return i;
 	}
@@ -44,16 +44,16 @@ static int build_procs(struct sv_attrib *at)
 		f = F(at, fi);
 		if (!f->start)
 			continue;
-		h = hash_u64(at->seed, f->pid, f->start);
+		h = sv_hash2(at->seed, f->pid, f->start);
 		i = proc_find(at, f->pid, f->start, h);
 		if (!i) {
-			if (sv_attrib_tab_add(&at->procs, h, &i))
+			if (sv_tab_add(&at->procs, h, &i))
 				return -1;
-			p = tab_at(&at->procs, i++);
+			p = sv_tab_at(&at->procs, i++);
 			p->pid = f->pid;
 			p->start = f->start;
 		}
-		p = tab_at(&at->procs, i - 1);
+		p = sv_tab_at(&at->procs, i - 1);
 		if (!p->f_comm && f->comm)
 			p->f_comm = fi + 1;
 		if (!p->f_exe && f->exe)
@@ -73,8 +73,8 @@ static const struct proc *proc_of(const struct sv_attrib *at, uint32_t fi)
 	if (!f->start)
 		return NULL;
 	i = proc_find(at, f->pid, f->start,
-		      hash_u64(at->seed, f->pid, f->start));
-	return i ? tab_at(&at->procs, i - 1) : NULL;
+		      sv_hash2(at->seed, f->pid, f->start));
+	return i ? sv_tab_at(&at->procs, i - 1) : NULL;
 }
 
 /* Folder fi, or another snapshot of its process, that has field w. */
@@ -109,19 +109,19 @@ static int64_t folder_cont(const struct sv_attrib *at, uint32_t fi)
 
 static struct nsi *nsi_get(struct sv_attrib *at, uint64_t netns, int add)
 {
-	uint64_t h = hash_u64(at->seed, netns, 2);
+	uint64_t h = sv_hash2(at->seed, netns, 2);
 	struct nsi *n;
 	uint32_t i;
 
-	for (i = tab_first(&at->nsis, (uint32_t)h); i;
-	     i = tab_next(&at->nsis, i)) {
-		n = tab_at(&at->nsis, i - 1);
+	for (i = sv_tab_first(&at->nsis, (uint32_t)h); i;
+	     i = sv_tab_next(&at->nsis, i)) {
+		n = sv_tab_at(&at->nsis, i - 1);
 		if (n->netns == netns)
 			return n;
 	}
-	if (!add || sv_attrib_tab_add(&at->nsis, h, &i))
+	if (!add || sv_tab_add(&at->nsis, h, &i))
 		return NULL;
-	n = tab_at(&at->nsis, i);
+	n = sv_tab_at(&at->nsis, i);
 	n->netns = netns;
 	return n;
 }
@@ -210,7 +210,7 @@ static uint64_t addr_hash(const struct sv_attrib *at, uint8_t fam,
 
 	key[0] = fam;
 	memcpy(key + 1, a, 16);
-	return sv_attrib_hash(at->seed, key, sizeof(key));
+	return sv_hash_bytes(at->seed, key, sizeof(key));
 }
 
 static int addr_same(const struct addr *e, uint8_t fam, const uint8_t *a)
@@ -226,9 +226,9 @@ static int addr_add(struct sv_attrib *at, const struct addr *in)
 	struct addr *e;
 	uint32_t i, same = 0;
 
-	for (i = tab_first(&at->addrs, (uint32_t)h); i;
-	     i = tab_next(&at->addrs, i)) {
-		e = tab_at(&at->addrs, i - 1);
+	for (i = sv_tab_first(&at->addrs, (uint32_t)h); i;
+	     i = sv_tab_next(&at->addrs, i)) {
+		e = sv_tab_at(&at->addrs, i - 1);
 		if (!addr_same(e, in->fam, in->a) || e->kind != in->kind)
 			continue;
 		if (in->kind == A_NETNS && e->netns == in->netns) {
@@ -240,9 +240,9 @@ static int addr_add(struct sv_attrib *at, const struct addr *in)
 	}
 	if (same >= PER_KEY)
 		return 0;
-	if (sv_attrib_tab_add(&at->addrs, h, &i))
+	if (sv_tab_add(&at->addrs, h, &i))
 		return -1;
-	e = tab_at(&at->addrs, i);
+	e = sv_tab_at(&at->addrs, i);
 	memcpy((char *)e + sizeof(e->l), (const char *)in + sizeof(in->l),
 	       sizeof(*e) - sizeof(e->l));
 	return 0;
@@ -263,7 +263,7 @@ static int build_addrs(struct sv_attrib *at)
 	uint32_t i, k;
 
 	for (i = 0; i < at->rows.n; i++) {
-		r = tab_at(&at->rows, i);
+		r = sv_tab_at(&at->rows, i);
 		memset(&in, 0, sizeof(in));
 		in.netns = row_netns(at, r);
 		if (!in.netns || !addr_usable(r->k.fam, r->k.la))
@@ -298,9 +298,9 @@ static int build_addrs(struct sv_attrib *at)
 
 void sv_attrib_join_free(struct sv_attrib *at)
 {
-	sv_attrib_tab_free(&at->procs);
-	sv_attrib_tab_free(&at->nsis);
-	sv_attrib_tab_free(&at->addrs);
+	sv_tab_free(&at->procs);
+	sv_tab_free(&at->nsis);
+	sv_tab_free(&at->addrs);
 }
 
 static int build(struct sv_attrib *at)
@@ -372,9 +372,9 @@ static uint32_t best_row(const struct sv_attrib *at, const struct tuple *k,
 	const struct row *r;
 	int bi = 0;
 
-	for (i = tab_first(&at->rows, (uint32_t)h); i;
-	     i = tab_next(&at->rows, i)) {
-		r = tab_at(&at->rows, i - 1);
+	for (i = sv_tab_first(&at->rows, (uint32_t)h); i;
+	     i = sv_tab_next(&at->rows, i)) {
+		r = sv_tab_at(&at->rows, i - 1);
 		if (memcmp(&r->k, k, sizeof(*k)) || !row_mode_ok(r, mode) ||
 		    (netns && row_netns(at, r) != netns))
 			continue;
@@ -399,9 +399,9 @@ static uint64_t addr_netns(const struct sv_attrib *at, const struct end *e,
 	uint32_t i;
 	int tie = 0;
 
-	for (i = tab_first(&at->addrs, (uint32_t)h); i;
-	     i = tab_next(&at->addrs, i)) {
-		a = tab_at(&at->addrs, i - 1);
+	for (i = sv_tab_first(&at->addrs, (uint32_t)h); i;
+	     i = sv_tab_next(&at->addrs, i)) {
+		a = sv_tab_at(&at->addrs, i - 1);
 		if (!addr_same(a, e->k.fam, e->k.la) || !a->netns)
 			continue;
 		g = gap(a->t0, a->t1, e->t0, e->t1);
@@ -453,8 +453,8 @@ static void find_socket(const struct sv_attrib *at, const struct end *e,
 	if (i) {
 		res->row = i;
 		res->rkind = R_EXACT;
-		res->netns = row_netns(at, tab_at(&at->rows, i - 1));
-		r = tab_at(&at->rows, i - 1);
+		res->netns = row_netns(at, sv_tab_at(&at->rows, i - 1));
+		r = sv_tab_at(&at->rows, i - 1);
 		if (r->inode)
 			return;
 	}
@@ -471,21 +471,21 @@ static void find_socket(const struct sv_attrib *at, const struct end *e,
 	res->row = i;
 	res->rkind = mode;
 	if (!res->netns)
-		res->netns = row_netns(at, tab_at(&at->rows, i - 1));
+		res->netns = row_netns(at, sv_tab_at(&at->rows, i - 1));
 }
 
 /* The holder of inode seen closest to the flow, then started first. */
 static void find_holder(const struct sv_attrib *at, uint64_t inode,
 			const struct end *e, struct res *res)
 {
-	uint64_t h = hash_u64(at->seed, inode, 1), g, bg = UINT64_MAX;
+	uint64_t h = sv_hash2(at->seed, inode, 1), g, bg = UINT64_MAX;
 	uint64_t s, bs = 0;
 	const struct fdent *fd;
 	uint32_t i, f;
 
-	for (i = tab_first(&at->fds, (uint32_t)h); i;
-	     i = tab_next(&at->fds, i)) {
-		fd = tab_at(&at->fds, i - 1);
+	for (i = sv_tab_first(&at->fds, (uint32_t)h); i;
+	     i = sv_tab_next(&at->fds, i)) {
+		fd = sv_tab_at(&at->fds, i - 1);
 		if (fd->inode != inode)
 			continue;
 		res->nholders++;
@@ -513,9 +513,9 @@ static uint32_t inspect_cont(const struct sv_attrib *at, const struct end *e,
 	uint32_t i, best = 0;
 	int tie = 0;
 
-	for (i = tab_first(&at->addrs, (uint32_t)h); i;
-	     i = tab_next(&at->addrs, i)) {
-		a = tab_at(&at->addrs, i - 1);
+	for (i = sv_tab_first(&at->addrs, (uint32_t)h); i;
+	     i = sv_tab_next(&at->addrs, i)) {
+		a = sv_tab_at(&at->addrs, i - 1);
 		if (!addr_same(a, e->k.fam, e->k.la) || a->kind != A_CONT)
 			continue;
 		g = gap(a->t0, a->t1, e->t0, e->t1);
@@ -567,7 +567,7 @@ static void resolve(struct sv_attrib *at, const struct end *e,
 
 	memset(res, 0, sizeof(*res));
 	find_socket(at, e, res);
-	r = res->row ? tab_at(&at->rows, res->row - 1) : NULL;
+	r = res->row ? sv_tab_at(&at->rows, res->row - 1) : NULL;
 	if (r && r->inode)
 		find_holder(at, r->inode, e, res);
 	if (!res->netns && res->holder)
@@ -637,7 +637,7 @@ static const char *cont_label(const struct cont *c)
 static void how_row(struct hb *b, const struct sv_attrib *at,
 		    const struct res *res, uint32_t row, int rkind)
 {
-	const struct row *r = tab_at(&at->rows, row - 1);
+	const struct row *r = sv_tab_at(&at->rows, row - 1);
 	static const char *const lead[] = {
 		"", "", "no connected row with an inode, so the LISTEN ",
 		"unconnected "
@@ -663,7 +663,7 @@ static void how_row(struct hb *b, const struct sv_attrib *at,
 static void how_holder(struct hb *b, const struct sv_attrib *at,
 		       const struct res *res)
 {
-	const struct row *r = tab_at(&at->rows, res->row - 1);
+	const struct row *r = sv_tab_at(&at->rows, res->row - 1);
 
 	hb_add(b, " -> socket:[%llu] in fd.links of pid %u (",
 	       (unsigned long long)r->inode, F(at, res->holder - 1)->pid);
@@ -681,7 +681,7 @@ static void how_holder(struct hb *b, const struct sv_attrib *at,
 static void how_addr(struct hb *b, const struct sv_attrib *at,
 		     const struct end *e, const struct res *res)
 {
-	const struct addr *a = tab_at(&at->addrs, res->ns_addr - 1);
+	const struct addr *a = sv_tab_at(&at->addrs, res->ns_addr - 1);
 	const struct row *r;
 	char ip[INET6_ADDRSTRLEN];
 
@@ -693,7 +693,7 @@ static void how_addr(struct hb *b, const struct sv_attrib *at,
 		       (unsigned long long)a->netns);
 		return;
 	}
-	r = tab_at(&at->rows, a->idx);
+	r = sv_tab_at(&at->rows, a->idx);
 	hb_add(b, "address %s is local in netns %llu (net/%s%s of ", ip,
 	       (unsigned long long)a->netns,
 	       r->k.proto == SV_AT_TCP ? "tcp" : "udp", r->v6tab ? "6" : "");
@@ -771,9 +771,9 @@ static void compose_how(struct hb *b, const struct sv_attrib *at,
 
 static uint64_t owner_hash(const struct sv_attrib *at, const struct sv_owner *o)
 {
-	uint64_t h = sv_attrib_hash(at->seed, o, sizeof(*o) - sizeof(o->how));
+	uint64_t h = sv_hash_bytes(at->seed, o, sizeof(*o) - sizeof(o->how));
 
-	return sv_attrib_hash(h, o->how, strlen(o->how));
+	return sv_hash_bytes(h, o->how, strlen(o->how));
 }
 
 static int owner_eq(const struct sv_owner *x, const struct sv_owner *y)
@@ -796,9 +796,9 @@ static const struct sv_owner *owner_keep(struct sv_attrib *at,
 	struct sv_owner *n;
 	uint32_t i;
 
-	for (i = tab_first(&at->owners, (uint32_t)h); i;
-	     i = tab_next(&at->owners, i)) {
-		e = tab_at(&at->owners, i - 1);
+	for (i = sv_tab_first(&at->owners, (uint32_t)h); i;
+	     i = sv_tab_next(&at->owners, i)) {
+		e = sv_tab_at(&at->owners, i - 1);
 		if (e->l.hash == (uint32_t)h && owner_eq(e->o, o))
 			return e->o;
 	}
@@ -807,9 +807,9 @@ static const struct sv_owner *owner_keep(struct sv_attrib *at,
 		return NULL;
 	*n = *o;
 	n->how = sv_arena_strdup(at->arena, o->how);
-	if (!n->how || sv_attrib_tab_add(&at->owners, h, &i))
+	if (!n->how || sv_tab_add(&at->owners, h, &i))
 		return NULL;
-	e = tab_at(&at->owners, i);
+	e = sv_tab_at(&at->owners, i);
 	e->o = n;
 	at->st.owners++;
 	return n;
@@ -826,7 +826,8 @@ static void fill_process(const struct sv_attrib *at, const struct res *res,
 	o->comm = w ? w->comm : NULL;
 	w = with(at, res->holder - 1, W_EXE);
 	o->exe = w ? w->exe : NULL;
-	o->inode = ((const struct row *)tab_at(&at->rows, res->row - 1))->inode;
+	o->inode = ((const struct row *)sv_tab_at(&at->rows,
+						  res->row - 1))->inode;
 }
 
 static void count(struct sv_attrib_stats *st, const struct res *res,
@@ -862,7 +863,7 @@ static const struct sv_owner *attribute(struct sv_attrib *at,
 			fill_process(at, &res, &o);
 		else if (res.row)
 			o.inode = ((const struct row *)
-				   tab_at(&at->rows, res.row - 1))->inode;
+				   sv_tab_at(&at->rows, res.row - 1))->inode;
 		c = res.cont ? C(at, res.cont - 1) : NULL;
 		o.container_id = c ? c->id : NULL;
 		o.container_name = c ? c->name : NULL;

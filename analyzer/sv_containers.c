@@ -25,94 +25,6 @@
 #define SNAPS_MAX 1000000u
 #define AUDITS_MAX 1000000u
 
-/* ---- tables ---- */
-
-void sc_tab_init(struct sc_tab *t, size_t stride, uint64_t max)
-{
-	memset(t, 0, sizeof(*t));
-	t->stride = stride;
-	t->max = max < SC_TAB_MAX ? (size_t)max : SC_TAB_MAX;
-}
-
-void sc_tab_free(struct sc_tab *t)
-{
-	free(t->v);
-	free(t->head);
-	sc_tab_init(t, t->stride, t->max);
-}
-
-static void tab_link(struct sc_tab *t, uint32_t i)
-{
-	struct sc_link *l = sc_at(t, i);
-	size_t b = l->hash & (t->nb - 1);
-
-	l->next = t->head[b];
-	t->head[b] = i + 1;
-}
-
-/* Room for one more entry: 0, 1 at the cap, -1 out of memory. */
-static int tab_reserve(struct sc_tab *t)
-{
-	size_t ncap, nb, i;
-	unsigned char *v;
-	uint32_t *h;
-
-	if (t->n < t->cap)
-		return 0;
-	if (t->n >= t->max)
-		return 1;
-	ncap = t->cap ? t->cap * 2 : 64;
-	if (ncap > t->max)
-		ncap = t->max;
-	for (nb = 64; nb < ncap; nb *= 2)
-		;
-	v = realloc(t->v, ncap * t->stride);
-	if (!v)
-		return -1;
-	t->v = v;
-	t->cap = ncap;
-	if (nb == t->nb)
-		return 0;
-	h = calloc(nb, sizeof(*h));
-	if (!h)
-		return -1;
-	free(t->head);
-	t->head = h;
-	t->nb = nb;
-	for (i = 0; i < t->n; i++)
-		tab_link(t, (uint32_t)i);
-	return 0;
-}
-
-int sc_tab_add(struct sc_tab *t, uint64_t hash, uint32_t *idx)
-{
-	int rc = tab_reserve(t);
-	struct sc_link *l;
-
-	if (rc)
-		return rc;
-	*idx = (uint32_t)t->n++;
-	l = sc_at(t, *idx);
-	memset(l, 0, t->stride);
-	l->hash = (uint32_t)hash;
-	tab_link(t, *idx);
-	return 0;
-}
-
-uint64_t sc_hash(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	uint64_t w;
-
-	for (; n >= 8; n -= 8, b += 8) {
-		memcpy(&w, b, 8);
-		h = sc_mix(h ^ w);
-	}
-	w = 0;
-	memcpy(&w, b, n);
-	return sc_mix(h ^ w ^ ((uint64_t)n << 56));
-}
-
 /* ---- life cycle ---- */
 
 static uint64_t or_default(uint64_t v, uint64_t def)
@@ -140,13 +52,13 @@ sv_containers_new_limits(struct sv_arena *arena,
 	if (getrandom(&c->seed, sizeof(c->seed), GRND_NONBLOCK) !=
 	    (ssize_t)sizeof(c->seed))
 		c->seed = (uint64_t)sv_time_now() ^ (uint64_t)(uintptr_t)c;
-	sc_tab_init(&c->strs, sizeof(struct sc_str), SC_TAB_MAX);
-	sc_tab_init(&c->ents, sizeof(struct sc_ent), c->lim.max_containers);
-	sc_tab_init(&c->folders, sizeof(struct sc_folder),
+	sv_tab_init(&c->strs, sizeof(struct sc_str), SV_TAB_MAX);
+	sv_tab_init(&c->ents, sizeof(struct sc_ent), c->lim.max_containers);
+	sv_tab_init(&c->folders, sizeof(struct sc_folder),
 		    c->lim.max_folders);
-	sc_tab_init(&c->pids, sizeof(struct sc_pid), c->lim.max_folders);
-	sc_tab_init(&c->snaps, sizeof(struct sc_snap), SNAPS_MAX);
-	sc_tab_init(&c->audits, sizeof(struct sc_audit), AUDITS_MAX);
+	sv_tab_init(&c->pids, sizeof(struct sc_pid), c->lim.max_folders);
+	sv_tab_init(&c->snaps, sizeof(struct sc_snap), SNAPS_MAX);
+	sv_tab_init(&c->audits, sizeof(struct sc_audit), AUDITS_MAX);
 	c->boot_manifest_ns = SC_NONE;
 	c->boot_stat_ns = SC_NONE;
 	c->bundle_start = SC_NONE;
@@ -163,12 +75,12 @@ void sv_containers_free(struct sv_containers *c)
 {
 	if (!c)
 		return;
-	sc_tab_free(&c->strs);
-	sc_tab_free(&c->ents);
-	sc_tab_free(&c->folders);
-	sc_tab_free(&c->pids);
-	sc_tab_free(&c->snaps);
-	sc_tab_free(&c->audits);
+	sv_tab_free(&c->strs);
+	sv_tab_free(&c->ents);
+	sv_tab_free(&c->folders);
+	sv_tab_free(&c->pids);
+	sv_tab_free(&c->snaps);
+	sv_tab_free(&c->audits);
 	free(c->facts);
 	free(c->cg_last);
 	free(c);
@@ -179,15 +91,15 @@ void sv_containers_free(struct sv_containers *c)
 static const char *intern_clean(struct sv_containers *c, const char *s,
 				size_t n, int *nomem)
 {
-	uint64_t h = sc_hash(c->seed, s, n);
+	uint64_t h = sv_hash_bytes(c->seed, s, n);
 	struct sc_str *e;
 	uint32_t i1, idx;
 	char *copy;
 	int rc;
 
-	for (i1 = sc_first(&c->strs, (uint32_t)h); i1;
-	     i1 = sc_next(&c->strs, i1)) {
-		e = sc_at(&c->strs, i1 - 1);
+	for (i1 = sv_tab_first(&c->strs, (uint32_t)h); i1;
+	     i1 = sv_tab_next(&c->strs, i1)) {
+		e = sv_tab_at(&c->strs, i1 - 1);
 		if (e->l.hash == (uint32_t)h && strncmp(e->s, s, n) == 0 &&
 		    e->s[n] == '\0')
 			return e->s;
@@ -197,12 +109,12 @@ static const char *intern_clean(struct sv_containers *c, const char *s,
 		return NULL;
 	}
 	copy = sv_arena_strndup(c->arena, s, n);
-	rc = copy ? sc_tab_add(&c->strs, h, &idx) : -1;
+	rc = copy ? sv_tab_add(&c->strs, h, &idx) : -1;
 	if (rc) {
 		*nomem = 1;
 		return NULL;
 	}
-	e = sc_at(&c->strs, idx);
+	e = sv_tab_at(&c->strs, idx);
 	e->s = copy;
 	c->string_bytes += n + 1;
 	return copy;
@@ -329,14 +241,14 @@ static const char *artifact(struct sv_containers *c,
 static int ent_get(struct sv_containers *c, int kind, const char *key,
 		   const char *ns, uint32_t *out)
 {
-	uint64_t h = sc_hash2(sc_hash(c->seed, key, strlen(key)), kind,
-			      sc_hash(c->seed, ns, strlen(ns)));
+	uint64_t h = sv_hash2(sv_hash_bytes(c->seed, key, strlen(key)), kind,
+			      sv_hash_bytes(c->seed, ns, strlen(ns)));
 	struct sc_ent *e;
 	uint32_t i1, idx;
 	int rc;
 
-	for (i1 = sc_first(&c->ents, (uint32_t)h); i1;
-	     i1 = sc_next(&c->ents, i1)) {
+	for (i1 = sv_tab_first(&c->ents, (uint32_t)h); i1;
+	     i1 = sv_tab_next(&c->ents, i1)) {
 		e = sc_ent(c, i1 - 1);
 		if (e->kind == kind && strcmp(e->key, key) == 0 &&
 		    strcmp(e->ns, ns) == 0) {
@@ -344,7 +256,7 @@ static int ent_get(struct sv_containers *c, int kind, const char *key,
 			return 0;
 		}
 	}
-	rc = sc_tab_add(&c->ents, h, &idx);
+	rc = sv_tab_add(&c->ents, h, &idx);
 	if (rc == 1)
 		c->st.containers_dropped++;
 	if (rc)
@@ -498,19 +410,19 @@ static const char *fs(struct sv_containers *c, const char *s, size_t max,
 
 static int note_snap(struct sv_containers *c, int64_t ts)
 {
-	uint64_t h = sc_hash2(c->seed, (uint64_t)ts, 7);
+	uint64_t h = sv_hash2(c->seed, (uint64_t)ts, 7);
 	struct sc_snap *s;
 	uint32_t i1, idx;
 	int rc;
 
-	for (i1 = sc_first(&c->snaps, (uint32_t)h); i1;
-	     i1 = sc_next(&c->snaps, i1))
-		if (((struct sc_snap *)sc_at(&c->snaps, i1 - 1))->ts == ts)
+	for (i1 = sv_tab_first(&c->snaps, (uint32_t)h); i1;
+	     i1 = sv_tab_next(&c->snaps, i1))
+		if (((struct sc_snap *)sv_tab_at(&c->snaps, i1 - 1))->ts == ts)
 			return 0;
-	rc = sc_tab_add(&c->snaps, h, &idx);
+	rc = sv_tab_add(&c->snaps, h, &idx);
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	s = sc_at(&c->snaps, idx);
+	s = sv_tab_at(&c->snaps, idx);
 	s->ts = ts;
 	return 0;
 }
@@ -518,13 +430,13 @@ static int note_snap(struct sv_containers *c, int64_t ts)
 const struct sc_folder *sc_folder_find(const struct sv_containers *c,
 				       int64_t ts, uint32_t pid)
 {
-	uint64_t h = sc_hash2(c->seed, (uint64_t)ts, pid);
+	uint64_t h = sv_hash2(c->seed, (uint64_t)ts, pid);
 	const struct sc_folder *f;
 	uint32_t i1;
 
-	for (i1 = sc_first(&c->folders, (uint32_t)h); i1;
-	     i1 = sc_next(&c->folders, i1)) {
-		f = sc_at(&c->folders, i1 - 1);
+	for (i1 = sv_tab_first(&c->folders, (uint32_t)h); i1;
+	     i1 = sv_tab_next(&c->folders, i1)) {
+		f = sv_tab_at(&c->folders, i1 - 1);
 		if (f->ts == ts && f->pid == pid)
 			return f;
 	}
@@ -536,13 +448,13 @@ const struct sc_folder *sc_folder_find(const struct sv_containers *c,
 static struct sc_folder *folder_get(struct sv_containers *c,
 				    const struct sv_record *rec, int *nomem)
 {
-	uint64_t h = sc_hash2(c->seed, (uint64_t)rec->ts_ns, rec->pid);
+	uint64_t h = sv_hash2(c->seed, (uint64_t)rec->ts_ns, rec->pid);
 	struct sc_folder *f;
 	uint32_t idx;
 	int rc;
 
 	if (c->last_folder) {
-		f = sc_at(&c->folders, c->last_folder - 1);
+		f = sv_tab_at(&c->folders, c->last_folder - 1);
 		if (f->ts == rec->ts_ns && f->pid == rec->pid)
 			return f;
 	}
@@ -552,12 +464,12 @@ static struct sc_folder *folder_get(struct sv_containers *c,
 			*nomem = 1;
 			return NULL;
 		}
-		rc = sc_tab_add(&c->folders, h, &idx);
+		rc = sv_tab_add(&c->folders, h, &idx);
 		if (rc) {
 			*nomem = rc < 0;
 			return NULL;
 		}
-		f = sc_at(&c->folders, idx);
+		f = sv_tab_at(&c->folders, idx);
 		f->ts = rec->ts_ns;
 		f->pid = rec->pid;
 	}
@@ -568,21 +480,21 @@ static struct sc_folder *folder_get(struct sv_containers *c,
 /* Count (ent, pid) once. */
 static int note_pid(struct sv_containers *c, uint32_t ent, uint32_t pid)
 {
-	uint64_t h = sc_hash2(c->seed, ent, pid);
+	uint64_t h = sv_hash2(c->seed, ent, pid);
 	struct sc_pid *p;
 	uint32_t i1, idx;
 	int rc;
 
-	for (i1 = sc_first(&c->pids, (uint32_t)h); i1;
-	     i1 = sc_next(&c->pids, i1)) {
-		p = sc_at(&c->pids, i1 - 1);
+	for (i1 = sv_tab_first(&c->pids, (uint32_t)h); i1;
+	     i1 = sv_tab_next(&c->pids, i1)) {
+		p = sv_tab_at(&c->pids, i1 - 1);
 		if (p->ent == ent && p->pid == pid)
 			return 0;
 	}
-	rc = sc_tab_add(&c->pids, h, &idx);
+	rc = sv_tab_add(&c->pids, h, &idx);
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	p = sc_at(&c->pids, idx);
+	p = sv_tab_at(&c->pids, idx);
 	p->ent = ent;
 	p->pid = pid;
 	sc_ent(c, ent)->procs++;

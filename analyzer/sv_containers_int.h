@@ -18,8 +18,8 @@
  *   snaps    distinct snapshot times
  *   audits   auditIDs seen (one event per request, not per stage)
  *
- * Tables are struct sc_tab: growable malloc'd arrays of fixed-size
- * entries, each starting with a struct sc_link, chained from
+ * Tables are struct sv_tab: growable malloc'd arrays of fixed-size
+ * entries, each starting with a struct sv_tab_link, chained from
  * power-of-two buckets under a seeded hash.
  */
 #ifndef SV_CONTAINERS_INT_H
@@ -31,8 +31,8 @@
 
 #include "sv_containers.h"
 #include "sv_time.h"
+#include "sv_tab.h"
 
-#define SC_TAB_MAX 0xfffffff0u
 #define SC_ID_MAX 256       /* ids longer than this are cut */
 #define SC_NAME_MAX 512     /* names, images, pods */
 #define SC_PATH_MAX 1024    /* cgroup paths, mount paths */
@@ -41,59 +41,11 @@
 #define SC_NOTES_MAX 1024   /* a container's notes */
 #define SC_NONE SV_TIME_NONE
 
-struct sc_link {
-	uint32_t hash;
-	uint32_t next;   /* index + 1 of the next entry; 0 ends the chain */
-};
-
-struct sc_tab {
-	unsigned char *v;
-	size_t stride, n, cap, max;
-	uint32_t *head;  /* nb buckets, index + 1 */
-	size_t nb;
-};
-
-void sc_tab_init(struct sc_tab *t, size_t stride, uint64_t max);
-void sc_tab_free(struct sc_tab *t);
-/* A zeroed entry chained under hash: 0 and *idx; 1 at the cap; -1 out
- * of memory. */
-int sc_tab_add(struct sc_tab *t, uint64_t hash, uint32_t *idx);
-uint64_t sc_hash(uint64_t seed, const void *p, size_t n);
-
-static inline void *sc_at(const struct sc_tab *t, uint32_t i)
-{
-	return t->v + (size_t)i * t->stride;
-}
-
-static inline uint32_t sc_first(const struct sc_tab *t, uint32_t hash)
-{
-	return t->nb ? t->head[hash & (t->nb - 1)] : 0;
-}
-
-static inline uint32_t sc_next(const struct sc_tab *t, uint32_t i1)
-{
-	return ((const struct sc_link *)sc_at(t, i1 - 1))->next;
-}
-
-static inline uint64_t sc_mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
-static inline uint64_t sc_hash2(uint64_t seed, uint64_t a, uint64_t b)
-{
-	return sc_mix(sc_mix(seed ^ a) ^ b);
-}
 
 /* ---- entries ---- */
 
 struct sc_str {
-	struct sc_link l;
+	struct sv_tab_link l;
 	const char *s;
 };
 
@@ -101,7 +53,7 @@ enum sc_ent_kind { ENT_ID, ENT_NAME, ENT_POD };
 
 /* Something that names a container, and what the stream said of it. */
 struct sc_ent {
-	struct sc_link l;
+	struct sv_tab_link l;
 	uint8_t kind;          /* enum sc_ent_kind */
 	uint8_t n_names, n_cgroups, conmon;
 	uint8_t rt_cgroup, rt_event; /* enum sv_runtime; UNKNOWN none */
@@ -119,7 +71,7 @@ struct sc_ent {
 
 /* A (T, pid) folder of the snapshots. */
 struct sc_folder {
-	struct sc_link l;
+	struct sv_tab_link l;
 	uint32_t pid;
 	uint32_t ent;          /* container entity + 1, 0 none */
 	int64_t ts;
@@ -127,17 +79,17 @@ struct sc_folder {
 };
 
 struct sc_pid {
-	struct sc_link l;
+	struct sv_tab_link l;
 	uint32_t ent, pid;
 };
 
 struct sc_snap {
-	struct sc_link l;
+	struct sv_tab_link l;
 	int64_t ts;
 };
 
 struct sc_audit {
-	struct sc_link l;
+	struct sv_tab_link l;
 	uint64_t h;            /* 64-bit seeded hash of the auditID */
 };
 
@@ -183,7 +135,7 @@ struct sv_containers {
 	struct sv_arena *arena;
 	struct sv_containers_limits lim;
 	uint64_t seed, string_bytes;
-	struct sc_tab strs, ents, folders, pids, snaps, audits;
+	struct sv_tab strs, ents, folders, pids, snaps, audits;
 	struct sc_fact *facts;
 	size_t n_facts, cap_facts;
 	uint32_t seq;
@@ -202,7 +154,7 @@ struct sv_containers {
 static inline struct sc_ent *sc_ent(const struct sv_containers *c,
 				    uint32_t i)
 {
-	return sc_at(&c->ents, i);
+	return sv_tab_at(&c->ents, i);
 }
 
 /* ---- shared helpers (sv_containers.c) ---- */

@@ -160,7 +160,7 @@ const struct sc_folder *sc_victim_folder(const struct sc_run *r,
 
 static int load_snaps(struct sc_run *r)
 {
-	const struct sc_tab *t = &r->c->snaps;
+	const struct sv_tab *t = &r->c->snaps;
 	size_t i;
 
 	if (!t->n)
@@ -169,8 +169,8 @@ static int load_snaps(struct sc_run *r)
 	if (!r->snaps)
 		return -1;
 	for (i = 0; i < t->n; i++)
-		r->snaps[i] = ((const struct sc_snap *)sc_at(t, (uint32_t)i))
-				      ->ts;
+		r->snaps[i] = ((const struct sc_snap *)
+				       sv_tab_at(t, (uint32_t)i))->ts;
 	r->n_snaps = t->n;
 	qsort(r->snaps, r->n_snaps, sizeof(*r->snaps), cmp_i64);
 	return 0;

@@ -287,20 +287,20 @@ static int is_access(const char *sub)
 /* 1 when the auditID was seen before (a later stage of one request). */
 static int audit_seen(struct sv_containers *c, const char *id, int *nomem)
 {
-	uint64_t h = sc_hash(c->seed ^ 0x5a5a, id, strlen(id));
+	uint64_t h = sv_hash_bytes(c->seed ^ 0x5a5a, id, strlen(id));
 	struct sc_audit *a;
 	uint32_t i1, idx;
 	int rc;
 
-	for (i1 = sc_first(&c->audits, (uint32_t)h); i1;
-	     i1 = sc_next(&c->audits, i1))
-		if (((struct sc_audit *)sc_at(&c->audits, i1 - 1))->h == h)
+	for (i1 = sv_tab_first(&c->audits, (uint32_t)h); i1;
+	     i1 = sv_tab_next(&c->audits, i1))
+		if (((struct sc_audit *)sv_tab_at(&c->audits, i1 - 1))->h == h)
 			return 1;
-	rc = sc_tab_add(&c->audits, h, &idx);
+	rc = sv_tab_add(&c->audits, h, &idx);
 	if (rc < 0)
 		*nomem = 1;
 	if (rc == 0) {
-		a = sc_at(&c->audits, idx);
+		a = sv_tab_at(&c->audits, idx);
 		a->h = h;
 	}
 	return 0;

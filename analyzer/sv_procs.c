@@ -24,94 +24,6 @@
 #define DEF_CHANGES 16u
 #define DEF_STRING_BYTES (64u << 20)
 
-/* ---- tables ---- */
-
-void pr_tab_init(struct pr_tab *t, size_t stride, uint64_t max)
-{
-	memset(t, 0, sizeof(*t));
-	t->stride = stride;
-	t->max = max < PR_TAB_MAX ? (size_t)max : PR_TAB_MAX;
-}
-
-void pr_tab_free(struct pr_tab *t)
-{
-	free(t->v);
-	free(t->head);
-	pr_tab_init(t, t->stride, t->max);
-}
-
-static void tab_link(struct pr_tab *t, uint32_t i)
-{
-	struct pr_link *l = pr_at(t, i);
-	size_t b = l->hash & (t->nb - 1);
-
-	l->next = t->head[b];
-	t->head[b] = i + 1;
-}
-
-/* Room for one more entry: 0, 1 at the cap, -1 out of memory. */
-static int tab_reserve(struct pr_tab *t)
-{
-	size_t ncap, nb, i;
-	unsigned char *v;
-	uint32_t *h;
-
-	if (t->n < t->cap)
-		return 0;
-	if (t->n >= t->max)
-		return 1;
-	ncap = t->cap ? t->cap * 2 : 64;
-	if (ncap > t->max)
-		ncap = t->max;
-	for (nb = 64; nb < ncap; nb *= 2)
-		;
-	v = realloc(t->v, ncap * t->stride);
-	if (!v)
-		return -1;
-	t->v = v;
-	t->cap = ncap;
-	if (nb == t->nb)
-		return 0;
-	h = calloc(nb, sizeof(*h));
-	if (!h)
-		return -1;
-	free(t->head);
-	t->head = h;
-	t->nb = nb;
-	for (i = 0; i < t->n; i++)
-		tab_link(t, (uint32_t)i);
-	return 0;
-}
-
-int pr_tab_add(struct pr_tab *t, uint64_t hash, uint32_t *idx)
-{
-	int rc = tab_reserve(t);
-	struct pr_link *l;
-
-	if (rc)
-		return rc;
-	*idx = (uint32_t)t->n++;
-	l = pr_at(t, *idx);
-	memset(l, 0, t->stride);
-	l->hash = (uint32_t)hash;
-	tab_link(t, *idx);
-	return 0;
-}
-
-static uint64_t hash_bytes(uint64_t h, const void *s, size_t n)
-{
-	const unsigned char *b = s;
-	uint64_t w;
-
-	for (; n >= 8; n -= 8, b += 8) {
-		memcpy(&w, b, 8);
-		h = pr_mix(h ^ w);
-	}
-	w = 0;
-	memcpy(&w, b, n);
-	return pr_mix(h ^ w ^ ((uint64_t)n << 56));
-}
-
 /* ---- life cycle ---- */
 
 static uint64_t or_default(uint64_t v, uint64_t def)
@@ -139,9 +51,9 @@ struct sv_procs *sv_procs_new_limits(struct sv_arena *arena,
 	    (ssize_t)sizeof(p->seed))
 		p->seed = (uint64_t)sv_time_now() ^ (uint64_t)(uintptr_t)p;
 	p->host_btime_s = -1;
-	pr_tab_init(&p->strs, sizeof(struct pr_str), PR_TAB_MAX);
-	pr_tab_init(&p->snaps, sizeof(struct pr_snap), p->lim.max_folders);
-	pr_tab_init(&p->folds, sizeof(struct pr_fold), p->lim.max_folders);
+	sv_tab_init(&p->strs, sizeof(struct pr_str), SV_TAB_MAX);
+	sv_tab_init(&p->snaps, sizeof(struct pr_snap), p->lim.max_folders);
+	sv_tab_init(&p->folds, sizeof(struct pr_fold), p->lim.max_folders);
 	return p;
 }
 
@@ -154,9 +66,9 @@ void sv_procs_free(struct sv_procs *p)
 {
 	if (!p)
 		return;
-	pr_tab_free(&p->strs);
-	pr_tab_free(&p->snaps);
-	pr_tab_free(&p->folds);
+	sv_tab_free(&p->strs);
+	sv_tab_free(&p->snaps);
+	sv_tab_free(&p->folds);
 	free(p);
 }
 
@@ -199,16 +111,16 @@ static char *clean_line(const char *s, size_t n, size_t max)
 static int intern_clean(struct sv_procs *p, const char *s, size_t n,
 			uint32_t *out)
 {
-	uint64_t h = hash_bytes(p->seed, s, n);
+	uint64_t h = sv_hash_bytes(p->seed, s, n);
 	struct pr_str *e;
 	uint32_t i;
 	char *copy;
 	int rc;
 
 	*out = 0;
-	for (i = pr_first(&p->strs, (uint32_t)h); i;
-	     i = pr_next(&p->strs, i)) {
-		e = pr_at(&p->strs, i - 1);
+	for (i = sv_tab_first(&p->strs, (uint32_t)h); i;
+	     i = sv_tab_next(&p->strs, i)) {
+		e = sv_tab_at(&p->strs, i - 1);
 		if (e->l.hash == (uint32_t)h && !strncmp(e->s, s, n) &&
 		    e->s[n] == '\0') {
 			*out = i;
@@ -220,13 +132,13 @@ static int intern_clean(struct sv_procs *p, const char *s, size_t n,
 		return 0;
 	}
 	copy = sv_arena_strndup(p->arena, s, n);
-	rc = copy ? pr_tab_add(&p->strs, h, &i) : -1;
+	rc = copy ? sv_tab_add(&p->strs, h, &i) : -1;
 	if (rc) {
 		p->st.strings_dropped += rc > 0;
 		return rc < 0 ? -1 : 0;
 	}
 	p->string_bytes += n + 1;
-	e = pr_at(&p->strs, i);
+	e = sv_tab_at(&p->strs, i);
 	e->s = copy;
 	*out = i + 1;
 	return 0;
@@ -283,18 +195,18 @@ static int snap_prefix(struct sv_procs *p, const char *artifact,
 static int snap_get(struct sv_procs *p, const struct sv_record *rec,
 		    uint32_t *out)
 {
-	uint64_t h = pr_hash2(p->seed, (uint64_t)rec->ts_ns, 7);
+	uint64_t h = sv_hash2(p->seed, (uint64_t)rec->ts_ns, 7);
 	struct pr_snap *s;
 	uint32_t i;
 	int rc;
 
-	for (i = pr_first(&p->snaps, (uint32_t)h); i;
-	     i = pr_next(&p->snaps, i))
+	for (i = sv_tab_first(&p->snaps, (uint32_t)h); i;
+	     i = sv_tab_next(&p->snaps, i))
 		if (pr_snap_at(p, i - 1)->ts == rec->ts_ns) {
 			*out = i - 1;
 			return 0;
 		}
-	rc = pr_tab_add(&p->snaps, h, &i);
+	rc = sv_tab_add(&p->snaps, h, &i);
 	if (rc)
 		return rc;
 	s = pr_snap_at(p, i);
@@ -305,12 +217,12 @@ static int snap_get(struct sv_procs *p, const struct sv_record *rec,
 
 uint32_t pr_fold_find(const struct sv_procs *p, int64_t ts, uint32_t pid)
 {
-	uint64_t h = pr_hash2(p->seed, (uint64_t)ts, pid);
+	uint64_t h = sv_hash2(p->seed, (uint64_t)ts, pid);
 	const struct pr_fold *f;
 	uint32_t i;
 
-	for (i = pr_first(&p->folds, (uint32_t)h); i;
-	     i = pr_next(&p->folds, i)) {
+	for (i = sv_tab_first(&p->folds, (uint32_t)h); i;
+	     i = sv_tab_next(&p->folds, i)) {
 		f = pr_fold_at(p, i - 1);
 		if (f->ts == ts && f->pid == pid)
 			return i;
@@ -325,7 +237,7 @@ uint32_t pr_fold_find(const struct sv_procs *p, int64_t ts, uint32_t pid)
 static int fold_get(struct sv_procs *p, const struct sv_record *rec,
 		    uint32_t snap, struct pr_fold **out)
 {
-	uint64_t h = pr_hash2(p->seed, (uint64_t)rec->ts_ns, rec->pid);
+	uint64_t h = sv_hash2(p->seed, (uint64_t)rec->ts_ns, rec->pid);
 	struct pr_fold *f;
 	uint32_t i = p->last_fold;
 	int rc;
@@ -337,7 +249,7 @@ static int fold_get(struct sv_procs *p, const struct sv_record *rec,
 	}
 	i = pr_fold_find(p, rec->ts_ns, rec->pid);
 	if (!i) {
-		rc = pr_tab_add(&p->folds, h, &i);
+		rc = sv_tab_add(&p->folds, h, &i);
 		if (rc) {
 			p->st.folders_dropped += rc > 0;
 			return rc;

@@ -5,9 +5,9 @@
  * sv_procs_event.c writes the events and answers lookups. Not for other
  * modules (their interface is sv_procs.h).
  *
- * Tables are struct pr_tab: a growable malloc'd array of fixed-size
- * entries, each starting with a struct pr_link, chained from power-of-two
- * buckets (seeded hashes: hostile input cannot aim at one bucket).
+ * Tables are struct sv_tab: a growable malloc'd array of fixed-size
+ * entries, each starting with a struct sv_tab_link, chained from
+ * power-of-two buckets (seeded hashes: hostile input cannot aim at one bucket).
  *
  *   strs   interned strings (arena), already cleaned for people
  *   snaps  T -> "proc/<T>" prefix, rank among the sorted snapshots
@@ -20,31 +20,19 @@
 #include <stdint.h>
 
 #include "sv_procs.h"
+#include "sv_tab.h"
 
-#define PR_TAB_MAX 0xfffffff0u
 #define PR_NAME_MAX 512       /* comm, exe, cwd are cut here */
 #define PR_ARGV_JOIN 4096     /* cmdline bytes joined before cleaning */
 #define PR_UID_NONE UINT32_MAX
 
-struct pr_link {
-	uint32_t hash;
-	uint32_t next;   /* index + 1 of the next entry; 0 ends the chain */
-};
-
-struct pr_tab {
-	unsigned char *v;
-	size_t stride, n, cap, max;
-	uint32_t *head;  /* nb buckets, index + 1 */
-	size_t nb;
-};
-
 struct pr_str {
-	struct pr_link l;
+	struct sv_tab_link l;
 	const char *s;
 };
 
 struct pr_snap {
-	struct pr_link l;
+	struct sv_tab_link l;
 	int64_t ts;
 	uint32_t prefix;  /* string index + 1 of "proc/<T>", 0 unknown */
 	uint32_t rank;    /* position among the sorted snapshots (build) */
@@ -62,7 +50,7 @@ enum {
 
 /* One proc/<T>/<pid>/ folder: a process as one snapshot saw it. */
 struct pr_fold {
-	struct pr_link l;
+	struct sv_tab_link l;
 	uint32_t pid, ppid, nspid, snap;  /* snap: index in snaps */
 	int64_t ts;
 	uint64_t start, cap_eff, netns;
@@ -75,7 +63,7 @@ struct sv_procs {
 	struct sv_arena *arena;
 	struct sv_procs_limits lim;
 	uint64_t seed, string_bytes;
-	struct pr_tab strs, snaps, folds;
+	struct sv_tab strs, snaps, folds;
 	uint32_t last_fold;      /* index + 1: the folder of the last record */
 	int has_boot;            /* from the manifest */
 	int64_t boot_ns;
@@ -87,57 +75,23 @@ struct sv_procs {
 
 /* ---- tables (sv_procs.c) ---- */
 
-void pr_tab_init(struct pr_tab *t, size_t stride, uint64_t max);
-void pr_tab_free(struct pr_tab *t);
-/* A zeroed entry chained under hash: 0 and *idx; 1 at the cap; -1 NOMEM */
-int pr_tab_add(struct pr_tab *t, uint64_t hash, uint32_t *idx);
-
-static inline void *pr_at(const struct pr_tab *t, uint32_t i)
-{
-	return t->v + (size_t)i * t->stride;
-}
-
-static inline uint32_t pr_first(const struct pr_tab *t, uint32_t hash)
-{
-	return t->nb ? t->head[hash & (t->nb - 1)] : 0;
-}
-
-static inline uint32_t pr_next(const struct pr_tab *t, uint32_t i1)
-{
-	return ((const struct pr_link *)pr_at(t, i1 - 1))->next;
-}
-
-static inline uint64_t pr_mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
-static inline uint64_t pr_hash2(uint64_t seed, uint64_t a, uint64_t b)
-{
-	return pr_mix(pr_mix(seed ^ a) ^ b);
-}
 
 static inline struct pr_fold *pr_fold_at(const struct sv_procs *p,
 					 uint32_t i)
 {
-	return pr_at(&p->folds, i);
+	return sv_tab_at(&p->folds, i);
 }
 
 static inline struct pr_snap *pr_snap_at(const struct sv_procs *p,
 					 uint32_t i)
 {
-	return pr_at(&p->snaps, i);
+	return sv_tab_at(&p->snaps, i);
 }
 
 /* The interned string of index + 1 i1, NULL for 0. */
 static inline const char *pr_str(const struct sv_procs *p, uint32_t i1)
 {
-	return i1 ? ((const struct pr_str *)pr_at(&p->strs, i1 - 1))->s
+	return i1 ? ((const struct pr_str *)sv_tab_at(&p->strs, i1 - 1))->s
 		  : NULL;
 }
 
