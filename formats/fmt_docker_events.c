@@ -171,7 +171,6 @@ static enum sv_status on_line(void *vctx, json_t *root, uint64_t line,
 	struct sv_runtime_event *ev = &rec.u.runtime;
 	struct sv_jfields f;
 	json_t *attrs;
-	enum sv_status rc;
 	int trc, bad_code;
 
 	if (!json_is_object(root)) {
@@ -197,19 +196,15 @@ static enum sv_status on_line(void *vctx, json_t *root, uint64_t line,
 	trc = event_time(root, &rec.ts_ns);
 	if (trc != 0)
 		rec.ts_ns = SV_TIME_NONE;
-	rc = c->out->record(c->out->ctx, &rec, err);
-	if (rc != SV_OK)
-		return rc;
-	c->emitted++;
-	if (trc != 0)
-		sv_emit_problem(c->out, c->path, line,
-				trc < 0 ? "'timeNano'/'time' is not an integer "
-					  "time" : "no 'timeNano' or 'time'");
-	if (bad_code)
-		sv_emit_problem(c->out, c->path, line,
-				"'exitCode' is not a decimal integer");
-	rc = sv_jfields_finish(&f, c->out, c->path, line, err);
-	return rc == SV_OK && (trc || bad_code) ? SV_WARN : rc;
+	return sv_json_emit_event(c, &f, &rec, line,
+				  trc < 0   ? "'timeNano'/'time' is not an "
+					      "integer time"
+				  : trc > 0 ? "no 'timeNano' or 'time'"
+					    : NULL,
+				  bad_code ? "'exitCode' is not a decimal "
+					     "integer"
+					   : NULL,
+				  err);
 }
 
 static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,

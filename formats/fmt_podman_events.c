@@ -116,7 +116,6 @@ static enum sv_status on_line(void *vctx, json_t *root, uint64_t line,
 	struct sv_json_events *c = vctx;
 	struct sv_record rec;
 	struct sv_jfields f;
-	enum sv_status rc;
 	int trc, bad_code;
 
 	if (!json_is_object(root)) {
@@ -138,19 +137,14 @@ static enum sv_status on_line(void *vctx, json_t *root, uint64_t line,
 	trc = event_time(root, &rec.ts_ns);
 	if (trc != 0)
 		rec.ts_ns = SV_TIME_NONE;
-	rc = c->out->record(c->out->ctx, &rec, err);
-	if (rc != SV_OK)
-		return rc;
-	c->emitted++;
-	if (trc != 0)
-		sv_emit_problem(c->out, c->path, line,
-				trc < 0 ? "the event time is malformed"
-					: "no 'Time', 'timeNano' or 'time'");
-	if (bad_code)
-		sv_emit_problem(c->out, c->path, line,
-				"'ContainerExitCode' is not an integer");
-	rc = sv_jfields_finish(&f, c->out, c->path, line, err);
-	return rc == SV_OK && (trc || bad_code) ? SV_WARN : rc;
+	return sv_json_emit_event(c, &f, &rec, line,
+				  trc < 0   ? "the event time is malformed"
+				  : trc > 0 ? "no 'Time', 'timeNano' or 'time'"
+					    : NULL,
+				  bad_code ? "'ContainerExitCode' is not an "
+					     "integer"
+					   : NULL,
+				  err);
 }
 
 static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,

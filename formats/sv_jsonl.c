@@ -366,3 +366,22 @@ enum sv_status sv_jfields_finish(struct sv_jfields *f,
 			f->cuts > 1 ? ", and other long fields too" : "");
 	return SV_WARN;
 }
+
+enum sv_status sv_json_emit_event(struct sv_json_events *c,
+				  struct sv_jfields *f,
+				  const struct sv_record *rec, uint64_t line,
+				  const char *problem1, const char *problem2,
+				  struct sv_error *err)
+{
+	enum sv_status rc = c->out->record(c->out->ctx, rec, err);
+
+	if (rc != SV_OK)
+		return rc;
+	c->emitted++;
+	if (problem1)
+		sv_emit_problem(c->out, c->path, line, "%s", problem1);
+	if (problem2)
+		sv_emit_problem(c->out, c->path, line, "%s", problem2);
+	rc = sv_jfields_finish(f, c->out, c->path, line, err);
+	return rc == SV_OK && (problem1 || problem2) ? SV_WARN : rc;
+}

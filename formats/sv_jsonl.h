@@ -154,4 +154,16 @@ enum sv_status sv_jfields_finish(struct sv_jfields *f,
 				 const struct sv_emit *out, const char *path,
 				 uint64_t line, struct sv_error *err);
 
+/*
+ * The end of an event reader's on_line: emit rec, count it, report each
+ * non-NULL problem of the line (up to two), then what the fields lost
+ * (sv_jfields_finish). Returns the record callback's error, else SV_WARN
+ * when a problem was reported, else what sv_jfields_finish returned.
+ */
+enum sv_status sv_json_emit_event(struct sv_json_events *c,
+				  struct sv_jfields *f,
+				  const struct sv_record *rec, uint64_t line,
+				  const char *problem1, const char *problem2,
+				  struct sv_error *err);
+
 #endif
