@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,8 @@ static struct sv_finding *finding(struct ctx *c, const struct rule_def *r,
 	f->container_id = cid;
 	f->pid = pid;
 	f->ts_ns = ts;
+	f->score = NAN;
+	f->pvalue = NAN;
 	f->next = c->head;
 	c->head = f;
 	c->per_rule++;
@@ -459,29 +462,28 @@ static int cmp_finding(const void *x, const void *y)
 	return (a->ts_ns > b->ts_ns) - (a->ts_ns < b->ts_ns);
 }
 
-static void order(struct ctx *c)
+void sv_findings_order(struct sv_findings *out)
 {
 	struct sv_finding **v, *f;
 	uint64_t n = 0, i;
 
-	for (f = c->head; f; f = f->next) {
+	memset(out->by_severity, 0, sizeof(out->by_severity));
+	for (f = out->list; f; f = f->next) {
 		n++;
-		c->out->by_severity[f->severity]++;
+		out->by_severity[f->severity]++;
 	}
-	c->out->n = n;
+	out->n = n;
 	if (!n)
 		return;
 	v = malloc(n * sizeof(*v));
-	if (!v) {
-		c->out->list = c->head; /* unordered, but complete */
-		return;
-	}
-	for (f = c->head, i = 0; f; f = f->next)
+	if (!v)
+		return; /* unordered, but complete */
+	for (f = out->list, i = 0; f; f = f->next)
 		v[i++] = f;
 	qsort(v, n, sizeof(*v), cmp_finding);
 	for (i = 0; i < n; i++)
 		v[i]->next = i + 1 < n ? v[i + 1] : NULL;
-	c->out->list = v[0];
+	out->list = v[0];
 	free(v);
 }
 
@@ -501,5 +503,6 @@ void sv_rules_run(struct sv_arena *arena, const struct sv_rules_input *in,
 	rule_writable(&c);
 	rule_containers(&c);
 	rule_oom(&c);
-	order(&c);
+	out->list = c.head;
+	sv_findings_order(out);
 }

@@ -63,6 +63,19 @@ struct sv_evidence {
 	const char *note;                 /* one line */
 };
 
+#define SV_FINDING_FEATURES 8
+
+/* A model feature behind a finding: what was seen against what the
+ * baseline expects. */
+struct sv_finding_feature {
+	const char *name;     /* e.g. "bytes-out", "program" */
+	const char *value;    /* a categorical value, or NULL */
+	double observed;      /* the number seen (NAN for categorical) */
+	double expected;      /* the baseline's mean (raw units), or NAN */
+	double share;         /* share of the distance, surprisal in bits
+				 for a categorical value, or NAN */
+};
+
 struct sv_finding {
 	const char *rule;          /* stable id, e.g. "reverse-shell" */
 	const char *title;         /* one line for people */
@@ -75,6 +88,13 @@ struct sv_finding {
 	const char *why;           /* why the rule fired, in words */
 	struct sv_evidence ev[SV_FINDING_EVIDENCE];
 	int n_ev;
+	/* Baseline findings only (NAN otherwise): the anomaly score (D2,
+	 * surprisal in bits, or -log10 p) and its p-value, the workload
+	 * whose model scored it, and the features behind it. */
+	double score, pvalue;
+	const char *workload;
+	struct sv_finding_feature feat[SV_FINDING_FEATURES];
+	int n_feat;
 	struct sv_finding *next;   /* most severe first, then by time */
 };
 
@@ -97,5 +117,13 @@ struct sv_findings {
 /* Run every built-in rule. Never fails; out of memory sets nomem. */
 void sv_rules_run(struct sv_arena *arena, const struct sv_rules_input *in,
 		  struct sv_findings *out);
+
+/*
+ * Recount n and by_severity from out->list and order it most severe
+ * first, then by time. Other producers of findings (the baseline, user
+ * rules) prepend to out->list, then call this. Out of memory leaves the
+ * list complete but unordered.
+ */
+void sv_findings_order(struct sv_findings *out);
 
 #endif
