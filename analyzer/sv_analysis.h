@@ -12,6 +12,7 @@
 
 #include "sv_arena.h"
 #include "sv_attrib.h"
+#include "sv_baseline.h"
 #include "sv_bundle.h"
 #include "sv_containers.h"
 #include "sv_custody.h"
@@ -109,8 +110,25 @@ struct sv_analysis {
 	struct sv_timeline timeline;
 	uint64_t net_events_dropped; /* flow and app events over the cap */
 
-	/* What the built-in rules found (models/sv_rules.h). */
+	/* What the built-in rules, the baseline and the user's rules
+	 * found (models/sv_rules.h), most severe first. */
 	struct sv_findings findings;
+
+	/* Scoring against a baseline (analyze --model), when one was
+	 * given: which model, and what it scored. */
+	struct {
+		int used;
+		const char *model;       /* the path given */
+		char checksum[65];       /* the model's, hex */
+		uint64_t workloads, bundles; /* in the model */
+		double window_s, far;
+		struct sv_bl_score_stats st;
+		double score_s;          /* featurizing and scoring */
+	} baseline;
+
+	/* The user's rules file (analyze --rules), when one was given. */
+	const char *rules_file;
+	uint64_t user_rules;             /* rules it defines */
 
 	/* Per-cgroup CPU, memory, I/O and pids series from the cgroup
 	 * files, their summaries and resource.* events (sv_resources.h).

@@ -5,6 +5,7 @@
  * not decide anything: models/sv_rules.c made the findings.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,29 @@ static void evidence_xml(struct sv_xw *x, const struct sv_analysis *a,
 	sv_xw_end(x);
 }
 
+/* A number for an attribute; NAN is left out by the caller. */
+static void attr_num(struct sv_xw *x, const char *name, double v)
+{
+	char buf[40];
+
+	if (isnan(v))
+		return;
+	snprintf(buf, sizeof(buf), "%.6g", v);
+	sv_xw_attr(x, name, buf);
+}
+
+static void feature_xml(struct sv_xw *x, const struct sv_finding_feature *ft)
+{
+	sv_xw_start(x, "feature");
+	sv_xw_attr(x, "name", ft->name);
+	if (ft->value)
+		sv_xw_attr(x, "value", ft->value);
+	attr_num(x, "observed", ft->observed);
+	attr_num(x, "expected", ft->expected);
+	attr_num(x, "share", ft->share);
+	sv_xw_end(x);
+}
+
 static void finding_xml(struct sv_xw *x, const struct sv_analysis *a,
 			const struct sv_finding *f)
 {
@@ -61,10 +85,33 @@ static void finding_xml(struct sv_xw *x, const struct sv_analysis *a,
 	if (f->pid >= 0)
 		sv_xw_attr_i64(x, "pid", f->pid);
 	sv_xw_attr_time(x, "time", f->ts_ns);
+	attr_num(x, "score", f->score);
+	attr_num(x, "p-value", f->pvalue);
+	if (f->workload)
+		sv_xw_attr(x, "workload", f->workload);
 	sv_xw_leaf(x, "title", f->title);
 	sv_xw_leaf(x, "why", f->why ? f->why : "");
 	for (i = 0; i < f->n_ev; i++)
 		evidence_xml(x, a, &f->ev[i]);
+	for (i = 0; i < f->n_feat; i++)
+		feature_xml(x, &f->feat[i]);
+	sv_xw_end(x);
+}
+
+/* Which model scored this bundle, and what it could not score. */
+static void baseline_xml(struct sv_xw *x, const struct sv_analysis *a)
+{
+	sv_xw_start(x, "baseline");
+	sv_xw_attr(x, "model", a->baseline.model);
+	sv_xw_attr(x, "checksum", a->baseline.checksum);
+	sv_xw_attr_u64(x, "workloads", a->baseline.workloads);
+	sv_xw_attr_u64(x, "training-bundles", a->baseline.bundles);
+	attr_num(x, "window-s", a->baseline.window_s);
+	attr_num(x, "false-alarm-rate", a->baseline.far);
+	sv_xw_attr_u64(x, "containers-scored", a->baseline.st.containers);
+	sv_xw_attr_u64(x, "unknown-workload",
+		       a->baseline.st.unknown_workload);
+	sv_xw_attr_u64(x, "windows-scored", a->baseline.st.windows);
 	sv_xw_end(x);
 }
 
@@ -80,6 +127,12 @@ void sv_report_findings_xml(struct sv_xw *x, const struct sv_analysis *a)
 	for (s = SV_SEV_COUNT - 1; s >= 0; s--)
 		sv_xw_attr_u64(x, sv_severity_name((enum sv_severity)s),
 			       fs->by_severity[s]);
+	if (a->rules_file) {
+		sv_xw_attr(x, "rules-file", a->rules_file);
+		sv_xw_attr_u64(x, "user-rules", a->user_rules);
+	}
+	if (a->baseline.used)
+		baseline_xml(x, a);
 	for (f = fs->list; f && listed < FINDINGS_LISTED; f = f->next, listed++)
 		finding_xml(x, a, f);
 	sv_xw_end(x);
@@ -118,6 +171,48 @@ static void evidence_html(struct sv_xw *x, const struct sv_evidence *v)
 	sv_xw_end(x);
 }
 
+static void num_cell(struct sv_xw *x, double v)
+{
+	char buf[40];
+
+	if (isnan(v))
+		snprintf(buf, sizeof(buf), "-");
+	else
+		snprintf(buf, sizeof(buf), "%.4g", v);
+	td_text(x, buf, "n");
+}
+
+/* The model's view: score, p-value, and each feature against what the
+ * workload's baseline expects. */
+static void features_html(struct sv_xw *x, const struct sv_finding *f)
+{
+	static const char *const head[] = {
+		"feature", "value", "observed", "expected", "share / bits",
+		NULL
+	};
+	char line[400];
+	int i;
+
+	snprintf(line, sizeof(line), "score %.4g · p-value %.3g · baseline "
+		 "of workload %.200s", f->score, f->pvalue,
+		 f->workload ? f->workload : "?");
+	el(x, "p", "muted", line);
+	sv_xw_start(x, "table");
+	header_row(x, head);
+	for (i = 0; i < f->n_feat; i++) {
+		const struct sv_finding_feature *ft = &f->feat[i];
+
+		sv_xw_start(x, "tr");
+		td_text(x, ft->name, NULL);
+		td_text(x, ft->value ? ft->value : "", NULL);
+		num_cell(x, ft->observed);
+		num_cell(x, ft->expected);
+		num_cell(x, ft->share);
+		sv_xw_end(x);
+	}
+	sv_xw_end(x);
+}
+
 static void finding_html(struct sv_xw *x, const struct sv_finding *f)
 {
 	char when[SV_TIME_TEXT_MAX], line[240];
@@ -135,11 +230,33 @@ static void finding_html(struct sv_xw *x, const struct sv_finding *f)
 		 f->technique, f->technique_name, f->rule);
 	el(x, "p", "muted", line);
 	el(x, "p", NULL, f->why ? f->why : "");
+	if (f->n_feat)
+		features_html(x, f);
 	sv_xw_start(x, "ul");
 	for (i = 0; i < f->n_ev; i++)
 		evidence_html(x, &f->ev[i]);
 	sv_xw_end(x);
 	sv_xw_end(x);
+}
+
+static void baseline_html(struct sv_xw *x, const struct sv_analysis *a)
+{
+	char line[600];
+
+	if (!a->baseline.used) {
+		el(x, "p", "muted", "No baseline was given (analyze --model): "
+		   "the built-in rules ran; nothing was scored for novelty "
+		   "or volume.");
+		return;
+	}
+	snprintf(line, sizeof(line), "Scored against the baseline %.300s "
+		 "(%" PRIu64 " workloads from %" PRIu64 " clean bundles, "
+		 "windows of %.0f s, false-alarm rate %.3g): %" PRIu64
+		 " containers scored, %" PRIu64 " of a workload it does not "
+		 "know.", a->baseline.model, a->baseline.workloads,
+		 a->baseline.bundles, a->baseline.window_s, a->baseline.far,
+		 a->baseline.st.containers, a->baseline.st.unknown_workload);
+	el(x, "p", "muted", line);
 }
 
 void sv_report_findings_html(struct sv_xw *x, const struct sv_analysis *a)
@@ -150,8 +267,11 @@ void sv_report_findings_html(struct sv_xw *x, const struct sv_analysis *a)
 	sv_xw_start(x, "section");
 	sv_xw_attr(x, "id", "findings");
 	el(x, "h2", NULL, "Findings");
+	baseline_html(x, a);
 	if (!a->findings.n)
-		el(x, "p", "muted", "No built-in rule fired.");
+		el(x, "p", "muted", a->baseline.used
+			 ? "No rule fired and nothing was anomalous."
+			 : "No built-in rule fired.");
 	for (f = a->findings.list; f && shown < FINDINGS_LISTED;
 	     f = f->next, shown++)
 		finding_html(x, f);
