@@ -218,8 +218,8 @@ static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,
 				   "longer than %d bytes: not a "
 				   "/proc/<pid>/stat", STAT_MAX);
 	if (n == 0)
-		return sv_error_set(err, SV_ERR_TRUNCATED, src->path,
-				    "empty file");
+		return sv_proc_warn(out, src->path, 0,
+				    "empty file: the process likely exited while it was read");
 	if (buf[n - 1] == '\n')
 		n--;
 	else

@@ -327,8 +327,8 @@ static enum sv_status parse(struct sv_source *src, struct sv_arena *scratch,
 	if (sv_is_error(rc))
 		return rc;
 	if (nlines == 0)
-		return sv_error_set(err, SV_ERR_TRUNCATED, src->path,
-				    "empty file");
+		return sv_proc_warn(out, src->path, 0,
+				    "empty file: the process likely exited while it was read");
 	if (c.seen == 0)
 		return sv_error_set(err, SV_ERR_CORRUPT, src->path,
 				    "no known key: not a /proc/<pid>/status");

@@ -278,8 +278,8 @@ static enum sv_status io_parse(struct sv_source *src,
 	if (sv_is_error(rc))
 		return rc;
 	if (nlines == 0)
-		return sv_error_set(err, SV_ERR_TRUNCATED, src->path,
-				    "empty file");
+		return sv_proc_warn(out, src->path, 0,
+				    "empty file: the process likely exited while it was read");
 	if (c.seen == 0)
 		return sv_error_set(err, SV_ERR_CORRUPT, src->path,
 				    "no valid key: not a /proc/<pid>/io");
@@ -321,8 +321,8 @@ static enum sv_status comm_parse(struct sv_source *src,
 	SV_FORWARD(sv_proc_read_head(src, scratch, COMM_MAX + 1, &buf, &n,
 				     &more, err));
 	if (n == 0)
-		return sv_error_set(err, SV_ERR_TRUNCATED, src->path,
-				    "empty file");
+		return sv_proc_warn(out, src->path, 0,
+				    "empty file: the process likely exited while it was read");
 	if (!more && buf[n - 1] == '\n') {
 		buf[--n] = '\0';
 	} else if (more || n > COMM_MAX) {
