@@ -11,7 +11,7 @@
  *      the pod name without the ReplicaSet and pod hash suffixes of a
  *      Deployment ("web-7d4b9c8f6-x2x9z" -> "web"), the ordinal of a
  *      StatefulSet ("db-0" -> "db") or the suffix of a Job's pod
- *      ("backup-28401-abcde" -> "backup-28401") ("k8s-owner");
+ *      ("backup-28401-x7k2p" -> "backup-28401") ("k8s-owner");
  *   3. the image without its digest ("image");
  *   4. the container's name ("name"), or its id.
  *

@@ -20,6 +20,7 @@
 #ifndef SV_FEATURES_H
 #define SV_FEATURES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sv_event.h"
@@ -105,6 +106,16 @@ enum sv_fr {
 const char *sv_fc_name(enum sv_fc f); /* "program", ... */
 const char *sv_fn_name(enum sv_fn f); /* "cpu", ... */
 const char *sv_fr_name(enum sv_fr f); /* "execs", ... */
+
+/*
+ * s (n bytes) as clean text (core/sv_text.h; tabs and newlines escaped
+ * too) of at most cap - 1 bytes, cut on a character boundary: s itself
+ * when it already is one, else a copy in dst (cap bytes, cap >= 1).
+ * *len gets its length. NULL: out of memory. Feature values and
+ * workload keys go through it.
+ */
+const char *sv_feat_clean(const char *s, size_t n, char *dst, size_t cap,
+			  size_t *len);
 
 /* Default window, and the bounds sv_featurize accepts. */
 #define SV_FEAT_WINDOW_NS (10LL * 1000000000LL)
