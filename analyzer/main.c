@@ -20,6 +20,8 @@ static const struct {
 	{"inspect", sv_cmd_inspect, "list what bundles hold; check custody"},
 	{"analyze", sv_cmd_analyze, "analyse bundles and write reports"},
 	{"timeline", sv_cmd_timeline, "write one bundle's timeline (JSONL, CSV)"},
+	{"train", sv_cmd_train, "learn baselines from clean bundles (model)"},
+	{"merge", sv_cmd_merge, "merge partial models into one"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -60,5 +60,7 @@ void sv_cli_print_errors(const struct sv_analysis *a, int max);
 int sv_cmd_inspect(int argc, char **argv);
 int sv_cmd_analyze(int argc, char **argv);
 int sv_cmd_timeline(int argc, char **argv);
+int sv_cmd_train(int argc, char **argv);
+int sv_cmd_merge(int argc, char **argv);
 
 #endif
