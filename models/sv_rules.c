@@ -10,23 +10,14 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sv_attrib.h"
+#include "sv_rules_int.h"
 #include "sv_time.h"
-
-#define FINDINGS_PER_RULE 200
-#define WHY_MAX 600
-
-struct ctx {
-	struct sv_arena *arena;
-	struct sv_findings *out;
-	struct sv_finding *head;
-	uint64_t per_rule;
-	const struct sv_rules_input *in;
-};
 
 const char *sv_severity_name(enum sv_severity s)
 {
@@ -49,27 +40,20 @@ int sv_severity_parse(const char *s, enum sv_severity *out)
 	return -1;
 }
 
-/* ---- building findings ---- */
+/* ---- building findings (sv_rules_int.h) ---- */
 
-struct rule_def {
-	const char *id, *technique, *technique_name;
-	enum sv_severity severity;
-};
-
-static const struct rule_def r_exec = {"exec-into-container", "T1609",
+static const struct sv_rule_def r_exec = {"exec-into-container", "T1609",
 	"Container Administration Command", SV_SEV_MEDIUM};
-static const struct rule_def r_shell = {"reverse-shell", "T1059.004",
+static const struct sv_rule_def r_shell = {"reverse-shell", "T1059.004",
 	"Command and Scripting Interpreter: Unix Shell", SV_SEV_CRITICAL};
-static const struct rule_def r_mining = {"crypto-mining", "T1496",
-	"Resource Hijacking", SV_SEV_HIGH};
-static const struct rule_def r_writable = {"exec-from-writable-path",
+static const struct sv_rule_def r_writable = {"exec-from-writable-path",
 	"T1105", "Ingress Tool Transfer", SV_SEV_HIGH};
-static const struct rule_def r_priv = {"privileged-container", "T1611",
+static const struct sv_rule_def r_priv = {"privileged-container", "T1611",
 	"Escape to Host", SV_SEV_HIGH};
-static const struct rule_def r_oom = {"oom-kill", "T1499",
+static const struct sv_rule_def r_oom = {"oom-kill", "T1499",
 	"Endpoint Denial of Service", SV_SEV_LOW};
 
-static const char *keep(struct ctx *c, const char *s)
+const char *sv_rule_keep(struct sv_rule_ctx *c, const char *s)
 {
 	char *d = s ? sv_arena_strdup(c->arena, s) : NULL;
 
@@ -78,16 +62,17 @@ static const char *keep(struct ctx *c, const char *s)
 	return d;
 }
 
-static struct sv_finding *finding(struct ctx *c, const struct rule_def *r,
-				  const char *title, const char *cid,
-				  int64_t pid, int64_t ts)
+struct sv_finding *sv_rule_finding(struct sv_rule_ctx *c,
+				   const struct sv_rule_def *r,
+				   const char *title, const char *cid,
+				   int64_t pid, int64_t ts)
 {
 	struct sv_finding *f;
 
-	if (c->per_rule >= FINDINGS_PER_RULE)
+	if (c->per_rule >= SV_RULE_FINDINGS_MAX)
 		return NULL;
 	f = sv_arena_calloc(c->arena, 1, sizeof(*f));
-	if (!f || !(f->title = keep(c, title))) {
+	if (!f || !(f->title = sv_rule_keep(c, title))) {
 		c->out->nomem = 1;
 		return NULL;
 	}
@@ -106,9 +91,9 @@ static struct sv_finding *finding(struct ctx *c, const struct rule_def *r,
 	return f;
 }
 
-/* The finding of rule r for container cid, if one was made already. */
-static struct sv_finding *find_for(struct ctx *c, const struct rule_def *r,
-				   const char *cid)
+struct sv_finding *sv_rule_find_for(struct sv_rule_ctx *c,
+				    const struct sv_rule_def *r,
+				    const char *cid)
 {
 	struct sv_finding *f;
 
@@ -120,7 +105,8 @@ static struct sv_finding *find_for(struct ctx *c, const struct rule_def *r,
 }
 
 /* The finding of rule r with this title, if one was made already. */
-static struct sv_finding *same_title(struct ctx *c, const struct rule_def *r,
+static struct sv_finding *same_title(struct sv_rule_ctx *c,
+				     const struct sv_rule_def *r,
 				     const char *title)
 {
 	struct sv_finding *f;
@@ -131,10 +117,10 @@ static struct sv_finding *same_title(struct ctx *c, const struct rule_def *r,
 	return NULL;
 }
 
-static void evidence(struct ctx *c, struct sv_finding *f,
-		     const struct sv_event *e, const struct sv_flow *fl,
-		     const struct sv_proc *p, const char *artifact,
-		     const char *note)
+void sv_rule_evidence(struct sv_rule_ctx *c, struct sv_finding *f,
+		      const struct sv_event *e, const struct sv_flow *fl,
+		      const struct sv_proc *p, const char *artifact,
+		      const char *note)
 {
 	struct sv_evidence *v;
 
@@ -145,10 +131,10 @@ static void evidence(struct ctx *c, struct sv_finding *f,
 	v->flow = fl;
 	v->proc = p;
 	v->artifact = artifact;
-	v->note = keep(c, note);
+	v->note = sv_rule_keep(c, note);
 }
 
-static const char *label(const struct ctx *c, const char *cid)
+const char *sv_rule_label(const struct sv_rule_ctx *c, const char *cid)
 {
 	const struct sv_cont *k = cid ? sv_containers_find(c->in->containers,
 							   cid) : NULL;
@@ -156,7 +142,7 @@ static const char *label(const struct ctx *c, const char *cid)
 	return k ? sv_container_label(k) : cid ? cid : "the host";
 }
 
-static void endpoint(const struct sv_flow *f, int b, char *buf, size_t n)
+void sv_rule_endpoint(const struct sv_flow *f, int b, char *buf, size_t n)
 {
 	char a[64];
 	const char *name = b ? f->name_b : f->name_a;
@@ -168,12 +154,77 @@ static void endpoint(const struct sv_flow *f, int b, char *buf, size_t n)
 		 name ? " (" : "", name ? name : "", name ? ")" : "");
 }
 
+int sv_rule_cid_cmp(const char *x, const char *y)
+{
+	if (!x || !y)
+		return (x == NULL) - (y == NULL);
+	return strcmp(x, y);
+}
+
+void sv_rule_append(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t len = strnlen(buf, n);
+	va_list ap;
+
+	if (len + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, n - len, fmt, ap);
+	va_end(ap);
+}
+
+void *sv_rule_vec_push(struct sv_rule_ctx *c, struct sv_rule_vec *v)
+{
+	unsigned char *p;
+	size_t cap;
+
+	if (v->n >= SV_RULE_VEC_MAX)
+		return NULL;
+	if (v->n == v->cap) {
+		cap = v->cap ? v->cap * 2 : 64;
+		if (cap > SV_RULE_VEC_MAX)
+			cap = SV_RULE_VEC_MAX;
+		/* cap * size: at most 2M records of a few dozen bytes */
+		p = realloc(v->v, cap * v->size);
+		if (!p) {
+			c->out->nomem = 1;
+			return NULL;
+		}
+		v->v = p;
+		v->cap = cap;
+	}
+	p = v->v + v->n++ * v->size;
+	memset(p, 0, v->size);
+	return p;
+}
+
+void sv_rule_vec_free(struct sv_rule_vec *v)
+{
+	free(v->v);
+	v->v = NULL;
+	v->n = v->cap = 0;
+}
+
+/* b - a > w for a <= b, without overflow on hostile times. */
+static int span_over(int64_t a, int64_t b, int64_t w)
+{
+	return (uint64_t)b - (uint64_t)a > (uint64_t)w;
+}
+
+/* A count from a cgroup series (a double), clamped into a uint64_t. */
+static uint64_t count_of(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v >= 1e12 ? (uint64_t)1e12 : (uint64_t)v;
+}
+
 /* ---- exec-into-container ---- */
 
-static void rule_exec(struct ctx *c)
+static void rule_exec(struct sv_rule_ctx *c)
 {
 	uint64_t i;
-	char why[WHY_MAX], title[200];
+	char why[SV_RULE_WHY_MAX], title[200];
 
 	c->per_rule = 0;
 	for (i = 0; i < c->in->n_events; i++) {
@@ -185,23 +236,23 @@ static void rule_exec(struct ctx *c)
 		    (strcmp(e->kind, SV_EV_CONTAINER_EXEC) &&
 		     strcmp(e->kind, SV_EV_PROCESS_ENTER)))
 			continue;
-		f = find_for(c, &r_exec, e->container_id);
+		f = sv_rule_find_for(c, &r_exec, e->container_id);
 		if (!f) {
 			snprintf(title, sizeof(title), "Exec into %s",
-				 label(c, e->container_id));
-			f = finding(c, &r_exec, title, e->container_id,
-				    e->pid, e->ts_ns);
+				 sv_rule_label(c, e->container_id));
+			f = sv_rule_finding(c, &r_exec, title, e->container_id,
+					    e->pid, e->ts_ns);
 			snprintf(why, sizeof(why), "a command was run in the "
 				 "running container %s from outside it (a "
 				 "runtime or Kubernetes exec, or a process "
 				 "whose parent is outside the container); "
 				 "a workload does not normally do this",
-				 label(c, e->container_id));
+				 sv_rule_label(c, e->container_id));
 			if (f)
-				f->why = keep(c, why);
+				f->why = sv_rule_keep(c, why);
 		}
-		evidence(c, f, e, NULL, NULL, e->artifact,
-			 sv_event_text(e, text, sizeof(text)));
+		sv_rule_evidence(c, f, e, NULL, NULL, e->artifact,
+				 sv_event_text(e, text, sizeof(text)));
 	}
 }
 
@@ -234,10 +285,10 @@ static int shell_out(const struct sv_flow *f)
 						a->container_id);
 }
 
-static void rule_shell(struct ctx *c)
+static void rule_shell(struct sv_rule_ctx *c)
 {
 	const struct sv_flow *f;
-	char why[WHY_MAX], title[200], to[160];
+	char why[SV_RULE_WHY_MAX], title[200], to[160];
 
 	c->per_rule = 0;
 	for (f = c->in->flows; f; f = f->next) {
@@ -247,11 +298,11 @@ static void rule_shell(struct ctx *c)
 
 		if (!shell_out(f))
 			continue;
-		endpoint(f, 1, to, sizeof(to));
+		sv_rule_endpoint(f, 1, to, sizeof(to));
 		snprintf(title, sizeof(title), "Reverse shell from %s to %s",
-			 label(c, a->container_id), to);
-		fd = finding(c, &r_shell, title, a->container_id, a->pid,
-			     f->first_ns);
+			 sv_rule_label(c, a->container_id), to);
+		fd = sv_rule_finding(c, &r_shell, title, a->container_id,
+				     a->pid, f->first_ns);
 		if (!fd)
 			continue;
 		snprintf(why, sizeof(why), "the shell %s (pid %" PRId64 ") "
@@ -259,57 +310,16 @@ static void rule_shell(struct ctx *c)
 			 "outside its container: %" PRIu64 " bytes out, %"
 			 PRIu64 " back. How the socket was tied to the "
 			 "process: %s", a->comm, a->pid,
-			 label(c, a->container_id), to, f->bytes_ab,
+			 sv_rule_label(c, a->container_id), to, f->bytes_ab,
 			 f->bytes_ba, a->how ? a->how : "?");
-		fd->why = keep(c, why);
+		fd->why = sv_rule_keep(c, why);
 		p = c->in->procs ? sv_procs_find(c->in->procs,
 						 (uint32_t)a->pid,
 						 a->pid_start) : NULL;
-		evidence(c, fd, NULL, f, NULL, NULL, "the connection");
+		sv_rule_evidence(c, fd, NULL, f, NULL, NULL, "the connection");
 		if (p)
-			evidence(c, fd, NULL, NULL, p, p->artifact,
-				 p->cmdline ? p->cmdline : p->comm);
-	}
-}
-
-/* ---- crypto-mining ---- */
-
-static void rule_mining(struct ctx *c)
-{
-	const struct sv_app_event *e;
-	char why[WHY_MAX], title[200], to[160], note[400];
-
-	c->per_rule = 0;
-	for (e = c->in->app; e; e = e->next) {
-		const struct sv_flow *f = e->flow;
-		/* The miner is the end that called the pool: the pool's
-		 * replies count against it too. */
-		const struct sv_owner *o = f->owner_a;
-		const char *cid = o ? o->container_id : NULL;
-		struct sv_finding *fd;
-
-		if (e->kind != SV_APPK_STRATUM)
-			continue;
-		fd = cid ? find_for(c, &r_mining, cid) : NULL;
-		if (!fd) {
-			endpoint(f, 1, to, sizeof(to));
-			snprintf(title, sizeof(title), "Crypto-mining: Stratum "
-				 "from %s", label(c, cid));
-			fd = finding(c, &r_mining, title, cid,
-				     o ? o->pid : -1, e->ts_ns);
-			snprintf(why, sizeof(why), "%s spoke the Stratum "
-				 "mining protocol (JSON-RPC %s) with %s; "
-				 "legitimate workloads do not mine",
-				 label(c, cid), e->u.stratum.method, to);
-			if (fd)
-				fd->why = keep(c, why);
-		}
-		snprintf(note, sizeof(note), "%s %s%s%s%s (flow %" PRIu64 ")",
-			 e->from_a ? "sent" : "received", e->u.stratum.method,
-			 e->u.stratum.user[0] ? " user " : "",
-			 e->u.stratum.user,
-			 e->u.stratum.agent[0] ? " agent present" : "", f->id);
-		evidence(c, fd, NULL, f, NULL, NULL, note);
+			sv_rule_evidence(c, fd, NULL, NULL, p, p->artifact,
+					 p->cmdline ? p->cmdline : p->comm);
 	}
 }
 
@@ -349,10 +359,10 @@ static const char *writable_target(const struct sv_proc *p, size_t *len)
 	return NULL;
 }
 
-static void rule_writable(struct ctx *c)
+static void rule_writable(struct sv_rule_ctx *c)
 {
 	const struct sv_proc *p;
-	char why[WHY_MAX], title[300];
+	char why[SV_RULE_WHY_MAX], title[300];
 	size_t n;
 
 	c->per_rule = 0;
@@ -364,16 +374,16 @@ static void rule_writable(struct ctx *c)
 			continue;
 		snprintf(title, sizeof(title), "%.*s run from a writable "
 			 "path in %s", (int)(n < 120 ? n : 120), t,
-			 label(c, p->container_id));
+			 sv_rule_label(c, p->container_id));
 		fd = same_title(c, &r_writable, title);
 		if (fd) {
 			/* another process running the same file */
-			evidence(c, fd, NULL, NULL, p, p->artifact,
-				 p->cmdline ? p->cmdline : p->comm);
+			sv_rule_evidence(c, fd, NULL, NULL, p, p->artifact,
+					 p->cmdline ? p->cmdline : p->comm);
 			continue;
 		}
-		fd = finding(c, &r_writable, title, p->container_id, p->pid,
-			     p->start_ns);
+		fd = sv_rule_finding(c, &r_writable, title, p->container_id,
+				     p->pid, p->start_ns);
 		if (!fd)
 			continue;
 		snprintf(why, sizeof(why), "pid %" PRIu32 " (%s) runs %.*s: "
@@ -381,18 +391,18 @@ static void rule_writable(struct ctx *c)
 			 "from there are how fetched payloads execute; an "
 			 "image's own programs live elsewhere", p->pid,
 			 p->comm ? p->comm : "?", (int)(n < 200 ? n : 200), t);
-		fd->why = keep(c, why);
-		evidence(c, fd, NULL, NULL, p, p->artifact,
-			 p->cmdline ? p->cmdline : p->comm);
+		fd->why = sv_rule_keep(c, why);
+		sv_rule_evidence(c, fd, NULL, NULL, p, p->artifact,
+				 p->cmdline ? p->cmdline : p->comm);
 	}
 }
 
 /* ---- privileged-container and oom-kill ---- */
 
-static void rule_containers(struct ctx *c)
+static void rule_containers(struct sv_rule_ctx *c)
 {
 	const struct sv_cont *k;
-	char why[WHY_MAX], title[200];
+	char why[SV_RULE_WHY_MAX], title[200];
 	size_t i;
 
 	c->per_rule = 0;
@@ -404,8 +414,8 @@ static void rule_containers(struct ctx *c)
 			continue;
 		snprintf(title, sizeof(title), "%s can reach the host",
 			 sv_container_label(k));
-		fd = finding(c, &r_priv, title, k->id, k->init_pid,
-			     k->started_ns);
+		fd = sv_rule_finding(c, &r_priv, title, k->id, k->init_pid,
+				     k->started_ns);
 		if (!fd)
 			continue;
 		snprintf(why, sizeof(why), "%s%s%s: each of these lets a "
@@ -413,17 +423,212 @@ static void rule_containers(struct ctx *c)
 			 k->privileged > 0 ? "privileged; " : "",
 			 k->host_ns ? "shares host namespaces; " : "",
 			 k->n_mounts ? "mounts host paths" : "");
-		fd->why = keep(c, why);
+		fd->why = sv_rule_keep(c, why);
 		for (i = 0; i < k->n_mounts; i++)
-			evidence(c, fd, NULL, NULL, NULL, NULL,
-				 k->mounts[i].why);
+			sv_rule_evidence(c, fd, NULL, NULL, NULL, NULL,
+					 k->mounts[i].why);
 	}
 }
 
-static void rule_oom(struct ctx *c)
+/* ---- oom-storm ---- */
+
+#define STORM_KILLS 3
+#define STORM_WINDOW_S 120
+#define STORM_WINDOW_NS (STORM_WINDOW_S * SV_NS_PER_SEC)
+
+static const struct sv_rule_def r_storm = {"oom-storm", "T1499",
+	"Endpoint Denial of Service", SV_SEV_MEDIUM};
+
+/* The most OOM kills one source shows in one window of a container. */
+struct storm_obs {
+	const char *cid;
+	uint64_t kills;
+	int64_t at;          /* the window's start */
+	uint64_t seq;
+	int from_series;     /* the cgroup counter, not the kill times */
+};
+
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Most of k's timed kills (kernel, else runtime) within the window. */
+static uint64_t storm_times(const struct sv_cont *k, int64_t *at)
+{
+	int64_t t[SV_CONT_OOM_TIMES];
+	size_t n = 0, i, j = 0;
+	uint64_t best = 0;
+
+	for (i = 0; i < k->n_oom_ns && i < SV_CONT_OOM_TIMES; i++)
+		if (k->oom_ns[i] != SV_TIME_NONE)
+			t[n++] = k->oom_ns[i];
+	qsort(t, n, sizeof(t[0]), cmp_i64);
+	for (i = 0; i < n; i++) {
+		while (span_over(t[j], t[i], STORM_WINDOW_NS))
+			j++;
+		if (i - j + 1 > best) {
+			best = i - j + 1;
+			*at = t[j];
+		}
+	}
+	return best;
+}
+
+/*
+ * Most kills the oom_kill counter shows in consecutive intervals that
+ * span the window at most. An interval runs from the previous sample
+ * with a value; a longer one alone proves nothing about 120 s.
+ */
+static uint64_t storm_series(const struct sv_res_group *g, int64_t *at)
+{
+	const double *v = g->v[SV_RES_MEM_OOM_KILLS];
+	uint64_t i, l = UINT64_MAX, prev = UINT64_MAX, best = 0, sum = 0;
+	int64_t lstart = 0, start;
+
+	for (i = 0; v && i < g->n; i++) {
+		if (!isfinite(v[i]))
+			continue;
+		start = prev != UINT64_MAX ? g->ts_ns[prev] : g->ts_ns[i];
+		if (l == UINT64_MAX) {
+			l = i;
+			lstart = start;
+		}
+		sum += count_of(v[i]);
+		while (l < i && span_over(lstart, g->ts_ns[i],
+					  STORM_WINDOW_NS)) {
+			sum -= count_of(v[l]);
+			lstart = g->ts_ns[l];
+			for (l++; l < i && !isfinite(v[l]); l++)
+				;
+		}
+		if (!span_over(lstart, g->ts_ns[i], STORM_WINDOW_NS) &&
+		    sum > best) {
+			best = sum;
+			*at = lstart;
+		}
+		prev = i;
+	}
+	return best;
+}
+
+static void storm_push(struct sv_rule_ctx *c, struct sv_rule_vec *v,
+		       const char *cid, uint64_t kills, int64_t at,
+		       int series)
+{
+	struct storm_obs *o;
+
+	if (kills < STORM_KILLS || !(o = sv_rule_vec_push(c, v)))
+		return;
+	o->cid = cid;
+	o->kills = kills;
+	o->at = at;
+	o->seq = v->n;
+	o->from_series = series;
+}
+
+static int cmp_storm(const void *x, const void *y)
+{
+	const struct storm_obs *a = x, *b = y;
+	int d = sv_rule_cid_cmp(a->cid, b->cid);
+
+	if (d)
+		return d;
+	if (a->kills != b->kills)
+		return a->kills > b->kills ? -1 : 1; /* most first */
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static void storm_finding(struct sv_rule_ctx *c, const struct storm_obs *o)
+{
+	const struct sv_cont *k = sv_containers_find(c->in->containers,
+						     o->cid);
+	char why[SV_RULE_WHY_MAX], title[200];
+	struct sv_finding *f;
+
+	snprintf(title, sizeof(title), "OOM storm in %s",
+		 sv_rule_label(c, o->cid));
+	f = sv_rule_finding(c, &r_storm, title, o->cid, -1, o->at);
+	if (!f)
+		return;
+	snprintf(why, sizeof(why), "the kernel's OOM killer ended %" PRIu64
+		 " processes of %s within %d s (by %s", o->kills,
+		 sv_rule_label(c, o->cid), STORM_WINDOW_S,
+		 o->from_series ? "its cgroup's oom_kill counter"
+				: "kill times from the kernel log or runtime");
+	if (k && k->oom_kills)
+		sv_rule_append(why, sizeof(why), "; %" PRIu32 " in all",
+			       k->oom_kills);
+	sv_rule_append(why, sizeof(why), "): a container driven into its "
+		       "memory limit again and again is a memory-exhaustion "
+		       "denial of service or a runaway workload, not a "
+		       "one-off leak");
+	f->why = sv_rule_keep(c, why);
+}
+
+/* The OOM events of the storms' containers, as their evidence. */
+static void storm_evidence(struct sv_rule_ctx *c)
 {
 	uint64_t i;
-	char why[WHY_MAX], title[200], text[512];
+	char text[512];
+
+	for (i = 0; i < c->in->n_events; i++) {
+		const struct sv_event *e = c->in->events[i];
+
+		if (!e->container_id ||
+		    (strcmp(e->kind, SV_EV_CONTAINER_OOM) &&
+		     strcmp(e->kind, SV_EV_RESOURCE_OOM)))
+			continue;
+		sv_rule_evidence(c, sv_rule_find_for(c, &r_storm,
+						     e->container_id),
+				 e, NULL, NULL, e->artifact,
+				 sv_event_text(e, text, sizeof(text)));
+	}
+}
+
+static void rule_storm(struct sv_rule_ctx *c)
+{
+	struct sv_rule_vec v = {NULL, 0, 0, sizeof(struct storm_obs)};
+	const struct sv_cont *k;
+	const struct sv_res_group *g;
+	const struct storm_obs *o;
+	int64_t at = SV_TIME_NONE;
+	uint64_t kills;
+	size_t i;
+
+	c->per_rule = 0;
+	for (k = c->in->containers ? c->in->containers->list : NULL; k;
+	     k = k->next) {
+		if (!k->id)
+			continue;
+		kills = storm_times(k, &at);
+		storm_push(c, &v, k->id, kills, at, 0);
+	}
+	for (g = c->in->resources ? c->in->resources->groups : NULL; g;
+	     g = g->next) {
+		if (!g->primary || !g->container_id)
+			continue;
+		kills = storm_series(g, &at);
+		storm_push(c, &v, g->container_id, kills, at, 1);
+	}
+	if (v.n)
+		qsort(v.v, v.n, v.size, cmp_storm);
+	for (i = 0; i < v.n; i++) {
+		o = (const struct storm_obs *)(v.v + i * v.size);
+		if (!i || sv_rule_cid_cmp(o[-1].cid, o->cid))
+			storm_finding(c, o);
+	}
+	sv_rule_vec_free(&v);
+	if (c->per_rule)
+		storm_evidence(c);
+}
+
+static void rule_oom(struct sv_rule_ctx *c)
+{
+	uint64_t i;
+	char why[SV_RULE_WHY_MAX], title[200], text[512];
 
 	c->per_rule = 0;
 	for (i = 0; i < c->in->n_events; i++) {
@@ -432,22 +637,244 @@ static void rule_oom(struct ctx *c)
 
 		if (!e->container_id || strcmp(e->kind, SV_EV_CONTAINER_OOM))
 			continue;
-		f = find_for(c, &r_oom, e->container_id);
+		if (sv_rule_find_for(c, &r_storm, e->container_id))
+			continue; /* one storm, not one finding per kill */
+		f = sv_rule_find_for(c, &r_oom, e->container_id);
 		if (!f) {
 			snprintf(title, sizeof(title), "OOM kill in %s",
-				 label(c, e->container_id));
-			f = finding(c, &r_oom, title, e->container_id, e->pid,
-				    e->ts_ns);
+				 sv_rule_label(c, e->container_id));
+			f = sv_rule_finding(c, &r_oom, title, e->container_id,
+					    e->pid, e->ts_ns);
 			snprintf(why, sizeof(why), "the kernel's OOM killer "
 				 "ended a process of %s at its memory limit: a "
 				 "leak, an undersized limit, or memory abuse",
-				 label(c, e->container_id));
+				 sv_rule_label(c, e->container_id));
 			if (f)
-				f->why = keep(c, why);
+				f->why = sv_rule_keep(c, why);
 		}
-		evidence(c, f, e, NULL, NULL, e->artifact,
-			 sv_event_text(e, text, sizeof(text)));
+		sv_rule_evidence(c, f, e, NULL, NULL, e->artifact,
+				 sv_event_text(e, text, sizeof(text)));
 	}
+}
+
+/* ---- fork-bomb ---- */
+
+#define FORK_BURST 200      /* more starts than this in the window */
+#define FORK_WINDOW_S 10
+#define FORK_WINDOW_NS (FORK_WINDOW_S * SV_NS_PER_SEC)
+
+static const struct sv_rule_def r_fork = {"fork-bomb", "T1499",
+	"Endpoint Denial of Service", SV_SEV_HIGH};
+
+enum { FK_REFUSED = 0, FK_SUMMARY, FK_START };
+
+/* What one container showed of a fork bomb; sorted per container. */
+struct fork_obs {
+	const char *cid;
+	int kind;                       /* FK_* */
+	int64_t ts;
+	uint64_t seq;
+	const struct sv_event *ev;      /* FK_REFUSED: resource.pids-max */
+	const struct sv_res_group *g;   /* FK_SUMMARY */
+	const struct sv_proc *p;        /* FK_START */
+};
+
+static int cmp_fork(const void *x, const void *y)
+{
+	const struct fork_obs *a = x, *b = y;
+	int d = sv_rule_cid_cmp(a->cid, b->cid);
+
+	if (d)
+		return d;
+	if (a->kind != b->kind)
+		return a->kind - b->kind;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static void fork_collect(struct sv_rule_ctx *c, struct sv_rule_vec *v)
+{
+	const struct sv_res_group *g;
+	const struct sv_proc *p;
+	struct fork_obs *o;
+	uint64_t i;
+
+	for (i = 0; i < c->in->n_events; i++) {
+		const struct sv_event *e = c->in->events[i];
+
+		if (!e->container_id ||
+		    strcmp(e->kind, SV_EV_RESOURCE_PIDS_MAX) ||
+		    !(o = sv_rule_vec_push(c, v)))
+			continue;
+		*o = (struct fork_obs){e->container_id, FK_REFUSED, e->ts_ns,
+				       v->n, e, NULL, NULL};
+	}
+	for (g = c->in->resources ? c->in->resources->groups : NULL; g;
+	     g = g->next) {
+		if (!g->primary || !g->container_id ||
+		    !g->sum.pids_failures || !(o = sv_rule_vec_push(c, v)))
+			continue;
+		*o = (struct fork_obs){g->container_id, FK_SUMMARY,
+				       g->sum.first_ns, v->n, NULL, g, NULL};
+	}
+	for (p = c->in->procs ? c->in->procs->list : NULL; p; p = p->next) {
+		if (!p->container_id || p->kthread || p->monitor ||
+		    p->start_ns == SV_TIME_NONE ||
+		    !(o = sv_rule_vec_push(c, v)))
+			continue;
+		*o = (struct fork_obs){p->container_id, FK_START, p->start_ns,
+				       v->n, NULL, NULL, p};
+	}
+}
+
+/* One container's observations, o[0..n): counts, the densest window
+ * of starts, and the starts while forks were first refused. */
+struct fork_sum {
+	uint64_t refused_ev, refused;
+	const struct sv_res_group *g;
+	size_t burst, at;          /* densest window: size, first index */
+	size_t ref;                /* first FK_REFUSED, or n */
+	size_t during, during_at;  /* starts in that event's window */
+};
+
+static void fork_measure(const struct fork_obs *o, size_t n,
+			 struct fork_sum *s)
+{
+	const struct sv_event *e = NULL;
+	size_t i, j = n;
+
+	memset(s, 0, sizeof(*s));
+	s->ref = n;
+	for (i = 0; i < n; i++) {
+		if (o[i].kind != FK_START) {
+			if (o[i].kind == FK_SUMMARY)
+				s->g = o[i].g;
+			else if (!s->refused_ev++)
+				e = o[s->ref = i].ev;
+			continue;
+		}
+		if (j == n)
+			j = i;
+		while (span_over(o[j].ts, o[i].ts, FORK_WINDOW_NS))
+			j++;
+		if (i - j + 1 > s->burst) {
+			s->burst = i - j + 1;
+			s->at = j;
+		}
+		if (e && o[i].ts >= e->ts_ns && o[i].ts <= e->ts_hi_ns &&
+		    !s->during++)
+			s->during_at = i;
+	}
+	s->refused = s->g ? s->g->sum.pids_failures : s->refused_ev;
+}
+
+/* The last pids.max a group showed, or NaN. */
+static double pids_limit(const struct sv_res_group *g)
+{
+	const double *v = g ? g->v[SV_RES_PIDS_MAX] : NULL;
+	uint64_t i;
+
+	for (i = v ? g->n : 0; i-- > 0;)
+		if (isfinite(v[i]))
+			return v[i];
+	return NAN;
+}
+
+static void fork_why(struct sv_rule_ctx *c, const struct fork_obs *o,
+		     const struct fork_sum *s, char *why, size_t n)
+{
+	const struct sv_proc *p;
+	char when[SV_TIME_TEXT_MAX];
+	double lim = pids_limit(s->g);
+
+	why[0] = '\0';
+	if (s->refused)
+		sv_rule_append(why, n, "the pids controller of %s refused %"
+			       PRIu64 " fork(s) at its limit%s%.0f (pids."
+			       "events max); ", sv_rule_label(c, o->cid),
+			       s->refused, isnan(lim) ? "" : " of ",
+			       isnan(lim) ? 0.0 : lim);
+	if (s->during) {
+		p = o[s->during_at].p;
+		sv_rule_append(why, n, "%zu of its processes started in the "
+			       "snapshots' interval where that happened "
+			       "(the first: %s, pid %" PRIu32 "); ",
+			       s->during, p->comm ? p->comm : "?", p->pid);
+	}
+	if (s->burst > FORK_BURST) {
+		p = o[s->at].p;
+		sv_time_format(o[s->at].ts, when);
+		sv_rule_append(why, n, "%zu processes started in %s within "
+			       "%d s from %s (the first: %s, pid %" PRIu32
+			       "); ", s->burst, sv_rule_label(c, o->cid),
+			       FORK_WINDOW_S, when, p->comm ? p->comm : "?",
+			       p->pid);
+	}
+	sv_rule_append(why, n, "a process that copies itself until no task "
+		       "can start denies service to the container and, "
+		       "without a pids limit, to the host");
+}
+
+static void fork_group(struct sv_rule_ctx *c, const struct fork_obs *o,
+		       size_t n)
+{
+	struct fork_sum s;
+	struct sv_finding *f;
+	char why[SV_RULE_WHY_MAX], title[200], text[512];
+	size_t i, from, k;
+
+	fork_measure(o, n, &s);
+	if (!s.refused && s.burst <= FORK_BURST)
+		return;
+	/* the processes to show: the burst, else those of the refusal */
+	from = s.burst > FORK_BURST ? s.at : s.during_at;
+	k = s.burst > FORK_BURST ? s.burst : s.during;
+	snprintf(title, sizeof(title), "Fork bomb in %s",
+		 sv_rule_label(c, o->cid));
+	f = sv_rule_finding(c, &r_fork, title, o->cid,
+			    k ? (int64_t)o[from].p->pid : -1,
+			    s.ref < n ? o[s.ref].ts : k ? o[from].ts : o->ts);
+	if (!f)
+		return;
+	fork_why(c, o, &s, why, sizeof(why));
+	f->why = sv_rule_keep(c, why);
+	for (i = s.ref; i < n && i < s.ref + 3; i++)
+		if (o[i].kind == FK_REFUSED)
+			sv_rule_evidence(c, f, o[i].ev, NULL, NULL,
+					 o[i].ev->artifact,
+					 sv_event_text(o[i].ev, text,
+						       sizeof(text)));
+	for (i = from; i < from + k && f->n_ev < SV_FINDING_EVIDENCE; i++)
+		sv_rule_evidence(c, f, NULL, NULL, o[i].p, o[i].p->artifact,
+				 o[i].p->cmdline ? o[i].p->cmdline
+						 : o[i].p->comm);
+}
+
+int sv_rule_fork_bomb_in(struct sv_rule_ctx *c, const char *cid)
+{
+	return sv_rule_find_for(c, &r_fork, cid) != NULL;
+}
+
+static void rule_fork(struct sv_rule_ctx *c)
+{
+	struct sv_rule_vec v = {NULL, 0, 0, sizeof(struct fork_obs)};
+	const struct fork_obs *o;
+	size_t i, j;
+
+	c->per_rule = 0;
+	fork_collect(c, &v);
+	if (v.n)
+		qsort(v.v, v.n, v.size, cmp_fork);
+	o = (const struct fork_obs *)v.v;
+	for (i = 0; i < v.n; i = j) {
+		for (j = i + 1; j < v.n && !sv_rule_cid_cmp(o[i].cid,
+							    o[j].cid); j++)
+			;
+		if (o[i].cid)
+			fork_group(c, o + i, j - i);
+	}
+	sv_rule_vec_free(&v);
 }
 
 /* ---- order ---- */
@@ -490,7 +917,7 @@ void sv_findings_order(struct sv_findings *out)
 void sv_rules_run(struct sv_arena *arena, const struct sv_rules_input *in,
 		  struct sv_findings *out)
 {
-	struct ctx c;
+	struct sv_rule_ctx c;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
@@ -499,10 +926,15 @@ void sv_rules_run(struct sv_arena *arena, const struct sv_rules_input *in,
 	c.in = in;
 	rule_exec(&c);
 	rule_shell(&c);
-	rule_mining(&c);
+	rule_fork(&c);     /* before mining: a bomb explains a busy CPU */
+	sv_rule_mining(&c);
 	rule_writable(&c);
 	rule_containers(&c);
+	rule_storm(&c);    /* before oom-kill: a storm replaces it */
 	rule_oom(&c);
+	sv_rule_package_manager(&c);
+	sv_rule_dns_tunnel(&c);
+	sv_rule_large_upload(&c);
 	out->list = c.head;
 	sv_findings_order(out);
 }

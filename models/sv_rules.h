@@ -13,16 +13,66 @@
  *                            container holding a connection it opened to
  *                            an address outside that container (T1059.004,
  *                            Unix Shell)
- *   crypto-mining            Stratum mining calls on any port (T1496,
- *                            Resource Hijacking)
+ *   crypto-mining            from a container: Stratum mining calls on
+ *                            any port; connections to a mining pool port
+ *                            (3333, 5555, 7777, 14444, 45560, 45700); DNS
+ *                            queries it sent for names with a
+ *                            pool marker in their last three labels
+ *                            ("pool." label, xmr, monero, nanopool,
+ *                            minexmr, supportxmr, nicehash, 2miners,
+ *                            f2pool, ethermine); CPU at 90% or more of a
+ *                            finite cpu.limit for 3 or more snapshots in
+ *                            a row (not counted in a container with a
+ *                            fork-bomb finding: the bomb explains it).
+ *                            One finding per container: high with
+ *                            Stratum or two kinds of signal, medium with
+ *                            one weak signal (T1496, Resource Hijacking)
  *   exec-from-writable-path  a container process whose executable or
  *                            first argument lives in /tmp, /var/tmp or
  *                            /dev/shm (T1105, Ingress Tool Transfer)
  *   privileged-container     privileged, host namespaces, or a mount of
  *                            the runtime socket or the host's system trees
  *                            (T1611, Escape to Host)
- *   oom-kill                 the kernel's OOM killer in a container
- *                            (T1499, Endpoint Denial of Service)
+ *   oom-kill                 the kernel's OOM killer in a container, when
+ *                            it is not an oom-storm (T1499, Endpoint
+ *                            Denial of Service; low)
+ *   oom-storm                3 or more OOM kills in one container within
+ *                            120 s, from the kill times (kernel log, else
+ *                            runtime events) or the cgroup's oom_kill
+ *                            counter over intervals spanning at most
+ *                            120 s (T1499; medium)
+ *   fork-bomb                a container's pids controller refused forks
+ *                            (pids.events max rose: resource.pids-max
+ *                            events, or the series' sum), or more than 200
+ *                            of its processes started within 10 s (T1499;
+ *                            high)
+ *   package-manager          apt, apt-get, aptitude, dpkg, apk, yum, dnf,
+ *                            microdnf, rpm, zypper, pip (pip3, pip3.11),
+ *                            npm or gem ran in a container: by comm, exe,
+ *                            argv[0], or the script or -m module of
+ *                            python, node, ruby or env. T1105, Ingress
+ *                            Tool Transfer: installing at run time brings
+ *                            software from outside into a container whose
+ *                            image should hold all it runs, which is what
+ *                            T1105 describes (Falco files its rule under
+ *                            persistence, but a package in a container's
+ *                            writable layer dies with it); medium
+ *   dns-tunnel-labels        20 or more distinct query names sent from one
+ *                            container under one parent domain (its last
+ *                            two labels) whose subdomain part has a label
+ *                            of 30 bytes or more and a Shannon entropy
+ *                            (sv_dns.h) of 3.5 bits/char or more. Distinct
+ *                            names, so that retries and A+AAAA pairs of
+ *                            one hashed name do not add up (T1071.004,
+ *                            Application Layer Protocol: DNS; high)
+ *   large-upload             a container sent 8 MiB or more (IP bytes) to
+ *                            one remote address (not its own, not
+ *                            loopback, not its own container) over flows
+ *                            it opened that carried at least 10 times
+ *                            less back (T1048, Exfiltration Over
+ *                            Alternative Protocol; high). A server's
+ *                            replies do not count; smaller volumes are
+ *                            the baseline's to judge
  *
  * Ownership: findings and their strings live in the arena given to
  * sv_rules_run; the entities they point at are the analysis's.
@@ -38,6 +88,7 @@
 #include "sv_flows.h"
 #include "sv_netapp.h"
 #include "sv_procs.h"
+#include "sv_resources.h"
 
 enum sv_severity {
 	SV_SEV_INFO = 0,
@@ -105,6 +156,9 @@ struct sv_rules_input {
 	const struct sv_app_event *app;
 	struct sv_event *const *events;             /* the timeline */
 	uint64_t n_events;
+	/* cgroup series (CPU at its limit, OOM kill and pids counters);
+	 * may be NULL */
+	const struct sv_resources_result *resources;
 };
 
 struct sv_findings {
