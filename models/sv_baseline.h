@@ -169,20 +169,28 @@ struct sv_bl_score_stats {
  * Score every container of fs against its workload (b must be fitted;
  * SV_ERR_USAGE otherwise) and prepend findings to out->list (then call
  * sv_findings_order). Finding rules (ids stable):
- *   shell-in-workload   a shell or interpreter program the workload
- *                       never ran (T1059, high)
- *   novel-program       any other program never seen (T1059, medium)
+ *   shell-in-workload   a shell or interpreter program (or executable
+ *                       of that name) the workload never ran (T1059,
+ *                       high)
+ *   novel-program       any other program or executable never seen
+ *                       (T1059, medium)
  *   novel-destination   an outbound destination never seen (T1071,
- *                       medium); novel-dns-name, novel-tls-name,
- *                       novel-process-pair, novel-user,
- *                       novel-capabilities, novel-listen-port likewise
- *   exfiltration        bytes out far above the baseline (T1048, high)
+ *                       medium); likewise, medium: novel-dns-name
+ *                       (T1071.004), novel-tls-name (T1071.001),
+ *                       novel-process-pair (T1059), novel-user (T1078),
+ *                       novel-capabilities (T1548), novel-listen-port
+ *                       (T1571)
+ *   exfiltration        bytes or connections out far above the
+ *                       baseline (T1048, high)
  *   dns-tunnelling      DNS label length, entropy or query volume far
  *                       above the baseline (T1071.004, high)
- *   resource-anomaly    CPU, memory, I/O or pids far above (T1496,
+ *   resource-anomaly    CPU, memory, I/O, pids or execs far above
+ *                       (T1496, medium)
+ *   traffic-anomaly     connections or bytes in far above (T1071,
  *                       medium)
  *   rate-anomaly        execs, connections, DNS queries or lifecycle
- *                       events per window improbable (low)
+ *                       events per window improbable (low; T1059,
+ *                       T1071, T1071.004 or T1609 by the family)
  * Each carries score, pvalue, workload, the features behind it (with
  * their expected values and shares) and evidence (the process, flow or
  * application event where a value was first seen). At most one finding
