@@ -11,8 +11,11 @@
 #include <unistd.h>
 
 #include "sv_cli.h"
+#include "sv_featurize.h"
+#include "sv_modelfile.h"
 #include "sv_outfile.h"
 #include "sv_report.h"
+#include "sv_rulesfile.h"
 
 static const char help[] =
 	"usage: salvage analyze [OPTION]... BUNDLE... -o DIR\n"
@@ -23,6 +26,15 @@ static const char help[] =
 	"  -o, --output DIR  where reports go (created if missing)\n"
 	"  --fail-on SEV     exit 1 when a finding is at least SEV: info, low,\n"
 	"                    medium, high or critical [off]\n"
+	"  --model MODEL     score every container against the baselines of\n"
+	"                    MODEL (made by salvage train or merge): novel\n"
+	"                    programs, destinations, names; volumes and rates\n"
+	"                    far above normal\n"
+	"  --workload PATTERN=KEY  containers whose name, else image, match\n"
+	"                    the glob PATTERN belong to workload KEY (as in\n"
+	"                    train; repeatable, first match wins)\n"
+	"  --rules FILE      add and tune detections from a rules file\n"
+	"                    (docs/rules.md); problems name their line\n"
 	"  -q, --quiet       no progress line, no report paths on stdout\n"
 	"  -h, --help        this help\n\n" SV_LIMIT_HELP
 	"\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage error,\n"
@@ -138,6 +150,103 @@ static int analyze_one(const char *path, const char *out, int multi,
 	return rc;
 }
 
+/* What detection needs besides the bundle: the model, workload rules
+ * and the rules file, loaded once for every bundle. */
+struct detect {
+	struct sv_baseline *model;
+	struct sv_workload_rule wl[SV_WORKLOAD_RULES_MAX];
+	size_t n_wl;
+	struct sv_arena *rules_arena;
+};
+
+static int load_model(struct detect *d, const char *path,
+		      struct sv_pipeline_options *o)
+{
+	struct sv_error err;
+	char msg[SV_ERROR_ARTIFACT_MAX + SV_ERROR_MSG_MAX + 64];
+
+	sv_baseline_free(d->model);
+	d->model = NULL;
+	sv_error_clear(&err);
+	if (sv_modelfile_read(path, &d->model, &err) != SV_OK) {
+		sv_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "salvage analyze: --model: ");
+		sv_cli_put(stderr, msg);
+		fputc('\n', stderr);
+		return SV_EXIT_USAGE;
+	}
+	if (d->model->partial || !d->model->fitted) {
+		fprintf(stderr, "salvage analyze: --model: ");
+		sv_cli_put(stderr, path);
+		fprintf(stderr, " is a partial model (train --partial): "
+			"merge it first (salvage merge PART... -o MODEL)\n");
+		return SV_EXIT_USAGE;
+	}
+	o->model = d->model;
+	o->model_path = path;
+	return SV_EXIT_OK;
+}
+
+static int add_workload(struct detect *d, char *spec,
+			struct sv_pipeline_options *o)
+{
+	struct sv_error err;
+
+	if (d->n_wl >= SV_WORKLOAD_RULES_MAX) {
+		fprintf(stderr, "salvage analyze: too many --workload rules "
+			"(at most %d)\n", SV_WORKLOAD_RULES_MAX);
+		return SV_EXIT_USAGE;
+	}
+	sv_error_clear(&err);
+	if (sv_workload_rule_parse(spec, &d->wl[d->n_wl], &err) != SV_OK) {
+		fprintf(stderr, "salvage analyze: --workload: ");
+		sv_cli_put(stderr, err.msg);
+		fputc('\n', stderr);
+		return SV_EXIT_USAGE;
+	}
+	if (d->n_wl)
+		d->wl[d->n_wl - 1].next = &d->wl[d->n_wl];
+	d->n_wl++;
+	o->workloads = d->wl;
+	return SV_EXIT_OK;
+}
+
+static int load_rules(struct detect *d, const char *path,
+		      struct sv_pipeline_options *o)
+{
+	static struct sv_rulesfile_errors errs;
+	const struct sv_rulespec_set *set = NULL;
+	char msg[SV_ERROR_ARTIFACT_MAX + SV_ERROR_MSG_MAX + 64];
+	uint32_t i;
+
+	if (!d->rules_arena)
+		d->rules_arena = sv_arena_new(64ULL << 20);
+	if (!d->rules_arena) {
+		fprintf(stderr, "salvage analyze: out of memory\n");
+		return SV_EXIT_OUTPUT;
+	}
+	if (sv_rulesfile_load(path, d->rules_arena, &set, &errs) == SV_OK) {
+		o->rules = set;
+		return SV_EXIT_OK;
+	}
+	for (i = 0; i < errs.n; i++) {
+		sv_error_format(&errs.e[i], msg, sizeof(msg));
+		fprintf(stderr, "salvage analyze: ");
+		sv_cli_put(stderr, msg);
+		fputc('\n', stderr);
+	}
+	if (errs.total > errs.n)
+		fprintf(stderr, "salvage analyze: ... and %llu more problems\n",
+			(unsigned long long)(errs.total - errs.n));
+	return SV_EXIT_USAGE;
+}
+
+static void detect_free(struct detect *d)
+{
+	sv_baseline_free(d->model);
+	sv_arena_free(d->rules_arena);
+}
+
 int sv_cmd_analyze(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -145,6 +254,9 @@ int sv_cmd_analyze(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"fail-on", required_argument, NULL, 'F'},
+		{"model", required_argument, NULL, 'M'},
+		{"workload", required_argument, NULL, 'K'},
+		{"rules", required_argument, NULL, 'R'},
 		SV_LIMIT_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
@@ -154,6 +266,7 @@ int sv_cmd_analyze(int argc, char **argv)
 	int quiet = 0, fail_on = -1, c, i, rc = SV_EXIT_OK;
 	enum sv_severity sev;
 	size_t k;
+	static struct detect d;
 
 	sv_pipeline_options_default(&o);
 	optind = 1;
@@ -170,8 +283,17 @@ int sv_cmd_analyze(int argc, char **argv)
 				return SV_EXIT_USAGE;
 			}
 			fail_on = (int)sev;
+		} else if (c == 'M' || c == 'K' || c == 'R') {
+			rc = c == 'M' ? load_model(&d, optarg, &o)
+			   : c == 'K' ? add_workload(&d, optarg, &o)
+				      : load_rules(&d, optarg, &o);
+			if (rc != SV_EXIT_OK) {
+				detect_free(&d);
+				return rc;
+			}
 		} else if (c == 'h') {
 			fputs(help, stdout);
+			detect_free(&d);
 			return SV_EXIT_OK;
 		} else if (c < 1000 || sv_cli_limit_option(c, optarg, &o)) {
 			if (c >= 1000)
@@ -179,6 +301,7 @@ int sv_cmd_analyze(int argc, char **argv)
 						"for --%s\n",
 					sv_cli_limit_name(c));
 			fputs(help, stderr);
+			detect_free(&d);
 			return SV_EXIT_USAGE;
 		}
 	}
@@ -186,6 +309,7 @@ int sv_cmd_analyze(int argc, char **argv)
 		fprintf(stderr, "salvage analyze: %s\n",
 			out ? "no bundle given" : "-o DIR is required");
 		fputs(help, stderr);
+		detect_free(&d);
 		return SV_EXIT_USAGE;
 	}
 	o.progress = !quiet && isatty(2);
@@ -196,5 +320,6 @@ int sv_cmd_analyze(int argc, char **argv)
 	for (k = 0; k < used.n; k++)
 		free(used.v[k]);
 	free(used.v);
+	detect_free(&d);
 	return rc;
 }

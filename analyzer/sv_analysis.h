@@ -25,6 +25,7 @@
 #include "sv_procs.h"
 #include "sv_rules.h"
 #include "sv_timeline.h"
+#include "sv_userrules.h"
 
 enum sv_manifest_status {
 	SV_MANIFEST_MISSING = 0,
@@ -129,6 +130,7 @@ struct sv_analysis {
 	/* The user's rules file (analyze --rules), when one was given. */
 	const char *rules_file;
 	uint64_t user_rules;             /* rules it defines */
+	struct sv_userrules_stats userrules; /* fired, retuned, dropped */
 
 	/* Per-cgroup CPU, memory, I/O and pids series from the cgroup
 	 * files, their summaries and resource.* events (sv_resources.h).

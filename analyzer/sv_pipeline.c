@@ -12,10 +12,12 @@
 #include <string.h>
 
 #include "sv_decode.h"
+#include "sv_featurize.h"
 #include "sv_netapp.h"
 #include "sv_registry.h"
 #include "sv_source.h"
 #include "sv_time.h"
+#include "sv_userrules.h"
 
 #define PROGRESS_EVERY_BYTES (32ULL << 20)
 
@@ -627,18 +629,68 @@ static void build_timeline(struct sv_analysis *a, uint64_t net_max)
 
 /* ---- detection ---- */
 
-static void run_rules(struct sv_analysis *a)
+static void rules_input(const struct sv_analysis *a,
+			struct sv_rules_input *in)
 {
+	memset(in, 0, sizeof(*in));
+	in->containers = a->containers;
+	in->procs = a->procs;
+	in->flows = a->flows;
+	in->app = a->app_events;
+	in->events = a->timeline.ev;
+	in->n_events = a->timeline.n;
+	in->resources = &a->resources;
+}
+
+/* Features of every container, scored against the workload baselines
+ * of o->model; their findings join the rules'. */
+static void score_baseline(struct run *r,
+			   const struct sv_pipeline_options *o)
+{
+	struct sv_analysis *a = r->a;
+	struct sv_featurize_options fo;
+	struct sv_feat_set fs;
+	struct sv_error err;
+	int64_t t = sv_time_now();
+	const struct sv_baseline *b = o->model;
+
+	a->baseline.used = 1;
+	a->baseline.model = sv_arena_strdup(a->arena, o->model_path
+					    ? o->model_path : "(model)");
+	if (sv_baseline_digest(b, a->baseline.checksum) != SV_OK)
+		a->baseline.checksum[0] = '\0';
+	a->baseline.workloads = b->n_wl;
+	a->baseline.bundles = b->n_bundles;
+	a->baseline.window_s = (double)b->window_ns / 1e9;
+	a->baseline.far = b->far;
+	memset(&fo, 0, sizeof(fo));
+	fo.window_ns = b->window_ns;
+	fo.workloads = o->workloads;
+	sv_error_clear(&err);
+	if (sv_featurize(a, &fo, a->arena, &fs, &err) != SV_OK ||
+	    sv_baseline_score(b, &fs, a->arena, &a->findings,
+			      &a->baseline.st, &err) != SV_OK)
+		add_problem(r, &err);
+	a->baseline.score_s = seconds_since(t);
+}
+
+static void run_rules(struct run *r, const struct sv_pipeline_options *o)
+{
+	struct sv_analysis *a = r->a;
 	struct sv_rules_input in;
 	struct sv_error err;
 
-	in.containers = a->containers;
-	in.procs = a->procs;
-	in.flows = a->flows;
-	in.app = a->app_events;
-	in.events = a->timeline.ev;
-	in.n_events = a->timeline.n;
+	rules_input(a, &in);
 	sv_rules_run(a->arena, &in, &a->findings);
+	if (o->model)
+		score_baseline(r, o);
+	if (o->rules) {
+		a->rules_file = o->rules->name;
+		a->user_rules = o->rules->n_rules;
+	}
+	/* Last: [tune] and [allow] apply to every finding. */
+	sv_userrules_apply_stats(a->arena, o->rules, &in, &a->findings,
+				 &a->userrules);
 	if (a->findings.nomem) {
 		sv_error_set(&err, SV_ERR_NOMEM, "", "out of memory while "
 			     "recording findings; some are missing");
@@ -704,7 +756,7 @@ struct sv_analysis *sv_pipeline_run(const char *path,
 	t = sv_time_now();
 	build_timeline(r.a, o->timeline_net_max);
 	r.a->timeline_s = seconds_since(t);
-	run_rules(r.a);
+	run_rules(&r, o);
 	r.a->elapsed_s = (double)(sv_time_now() - r.a->started_ns) / 1e9;
 	return r.a;
 }

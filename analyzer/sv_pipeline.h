@@ -11,12 +11,20 @@
 #include "sv_analysis.h"
 #include "sv_bundle.h"
 
+struct sv_rulespec_set;
+struct sv_workload_rule;
+
 struct sv_pipeline_options {
 	struct sv_bundle_options bundle;
 	uint64_t arena_cap;  /* bytes kept per bundle; 0 = no cap */
 	int progress;        /* draw a progress line on stderr */
 	uint64_t timeline_net_max; /* network events on the timeline; 0 =
 				      no cap (SV_TIMELINE_NET_MAX default) */
+	/* Detection past the built-in rules; borrowed, NULL for none. */
+	const struct sv_baseline *model;  /* fitted (analyze --model) */
+	const char *model_path;           /* named in the reports */
+	const struct sv_workload_rule *workloads; /* --workload rules */
+	const struct sv_rulespec_set *rules;      /* analyze --rules */
 };
 
 void sv_pipeline_options_default(struct sv_pipeline_options *o);

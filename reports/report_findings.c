@@ -112,6 +112,7 @@ static void baseline_xml(struct sv_xw *x, const struct sv_analysis *a)
 	sv_xw_attr_u64(x, "unknown-workload",
 		       a->baseline.st.unknown_workload);
 	sv_xw_attr_u64(x, "windows-scored", a->baseline.st.windows);
+	attr_num(x, "score-ms", a->baseline.score_s * 1e3);
 	sv_xw_end(x);
 }
 
@@ -130,6 +131,10 @@ void sv_report_findings_xml(struct sv_xw *x, const struct sv_analysis *a)
 	if (a->rules_file) {
 		sv_xw_attr(x, "rules-file", a->rules_file);
 		sv_xw_attr_u64(x, "user-rules", a->user_rules);
+		sv_xw_attr_u64(x, "user-fired", a->userrules.fired);
+		sv_xw_attr_u64(x, "retuned", a->userrules.retuned);
+		sv_xw_attr_u64(x, "disabled", a->userrules.disabled);
+		sv_xw_attr_u64(x, "allowed", a->userrules.allowed);
 	}
 	if (a->baseline.used)
 		baseline_xml(x, a);
@@ -259,6 +264,23 @@ static void baseline_html(struct sv_xw *x, const struct sv_analysis *a)
 	el(x, "p", "muted", line);
 }
 
+/* What the user's rules file did: suppressed findings are said, not
+ * silently gone. */
+static void rules_html(struct sv_xw *x, const struct sv_analysis *a)
+{
+	char line[600];
+
+	if (!a->rules_file)
+		return;
+	snprintf(line, sizeof(line), "Rules file %.300s: %" PRIu64 " rules, "
+		 "%" PRIu64 " findings of its own; %" PRIu64 " findings "
+		 "retuned, %" PRIu64 " dropped by enabled = no, %" PRIu64
+		 " dropped by [allow].", a->rules_file, a->user_rules,
+		 a->userrules.fired, a->userrules.retuned,
+		 a->userrules.disabled, a->userrules.allowed);
+	el(x, "p", "muted", line);
+}
+
 void sv_report_findings_html(struct sv_xw *x, const struct sv_analysis *a)
 {
 	const struct sv_finding *f;
@@ -268,6 +290,7 @@ void sv_report_findings_html(struct sv_xw *x, const struct sv_analysis *a)
 	sv_xw_attr(x, "id", "findings");
 	el(x, "h2", NULL, "Findings");
 	baseline_html(x, a);
+	rules_html(x, a);
 	if (!a->findings.n)
 		el(x, "p", "muted", a->baseline.used
 			 ? "No rule fired and nothing was anomalous."
