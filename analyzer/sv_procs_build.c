@@ -651,8 +651,10 @@ static int containers(struct pr_build *b)
 		if (!(cf[c] & C_MULTI) &&
 		    first[c] == (uint32_t)(q - b->procs) + 1)
 			q->is_init = 1;
-		else
-			q->entered = 1;
+		else if (q->parent)
+			q->entered = 1; /* its parent is outside */
+		/* else: its parent exited unseen (a fork bomb's, a short
+		 * shell's): where it ran is unknown, not "outside" */
 	}
 	for (i = 0; i < b->res->n; i++) {
 		st->inits += (uint64_t)b->procs[i].is_init;
