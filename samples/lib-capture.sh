@@ -147,14 +147,17 @@ cap_inspect() {
 		rm -f -- "$root/inspect/$id.json"
 }
 
-# cap_manifest ROOT STARTED ENDED NOTES
+# cap_manifest ROOT STARTED ENDED NOTES: NOTES must not hold '"' or '\'. The
+# collector field is $CAP_COLLECTOR when set (make-detections.sh sets it).
 cap_manifest() {
 	local root=$1 started=$2 ended=$3 notes=$4 host btime clk
+	local collector=${CAP_COLLECTOR:-salvage samples/make-samples.sh}
 	host=$(cat /proc/sys/kernel/hostname)
 	btime=$(awk '$1 == "btime" { print $2 }' /proc/stat)
 	clk=$(getconf CLK_TCK)
-	printf '{"format":"salvage-bundle","version":1,"host":"%s","started":"%s","ended":"%s","collector":"salvage samples/make-samples.sh","boot_time":%s,"clk_tck":%s,"notes":"%s"}\n' \
-		"$host" "$started" "$ended" "$btime" "$clk" "$notes" >"$root/manifest.json"
+	printf '{"format":"salvage-bundle","version":1,"host":"%s","started":"%s","ended":"%s","collector":"%s","boot_time":%s,"clk_tck":%s,"notes":"%s"}\n' \
+		"$host" "$started" "$ended" "$collector" "$btime" "$clk" "$notes" \
+		>"$root/manifest.json"
 }
 
 # cap_tidy ROOT: drop empty folders (a cgroup or process gone mid-copy) and make the tree
