@@ -4,6 +4,7 @@
  */
 #include "sv_analysis.h"
 #include "sv_event.h"
+#include "sv_time.h"
 
 void sv_analysis_free(struct sv_analysis *a)
 {
@@ -58,4 +59,22 @@ const char *sv_event_text(const struct sv_event *e, char *buf, size_t n)
 		return buf;
 	}
 	return "";
+}
+
+int sv_analysis_observed(const struct sv_analysis *a, int64_t *lo,
+			 int64_t *hi)
+{
+	if (a->manifest_status == SV_MANIFEST_OK &&
+	    a->manifest.started_ns != SV_TIME_NONE &&
+	    a->manifest.ended_ns >= a->manifest.started_ns) {
+		*lo = a->manifest.started_ns;
+		*hi = a->manifest.ended_ns;
+		return 1;
+	}
+	if (a->n_snapshots) {
+		*lo = a->snapshots[0];
+		*hi = a->snapshots[a->n_snapshots - 1];
+		return 1;
+	}
+	return 0;
 }

@@ -150,6 +150,14 @@ const char *sv_analysis_container_label(const struct sv_analysis *a,
 					const char *id);
 
 /*
+ * The period the bundle observed: the manifest's started..ended when it
+ * is valid, else the first and last snapshot. 0 when neither is known
+ * (then *lo and *hi are untouched).
+ */
+int sv_analysis_observed(const struct sv_analysis *a, int64_t *lo,
+			 int64_t *hi);
+
+/*
  * 1 when the bundle was read to its end and can be trusted: a valid
  * manifest, no error-grade problem, custody not failed. 0 otherwise (the
  * commands then exit with SV_EXIT_INPUT).

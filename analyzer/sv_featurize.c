@@ -60,7 +60,6 @@
 #define TIME_MAX (INT64_MAX / 2) /* year 2116 */
 #define VALUE_BUF (SV_MDL_CAT_VALUE_MAX + 1)
 #define NO_CI UINT32_MAX
-#define EPHEMERAL_PORT 32768 /* Linux's ip_local_port_range starts here */
 
 /* ---- the tables ---- */
 
@@ -346,39 +345,9 @@ static void pass_procs(struct fz *z)
 
 /* ---- flows ---- */
 
-/*
- * 1 when b, not a, opened the flow. a is the SYN's sender, or the first
- * sender; without a handshake in the capture the first sender may be a
- * server answering a conversation that began before the capture: one
- * that sent from a port below the ephemeral range to a port in it is
- * taken for the acceptor.
- */
-static int opener_is_b(const struct sv_flow *f)
-{
-	if (f->proto == IPPROTO_TCP && (f->syn_seen || f->synack_seen))
-		return 0;
-	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
-		return 0;
-	return f->a_port < EPHEMERAL_PORT && f->b_port >= EPHEMERAL_PORT;
-}
-
 static int is_conn(const struct sv_flow *f)
 {
 	return f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP;
-}
-
-static const char *proto_name(uint8_t p)
-{
-	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp"
-		: p == IPPROTO_SCTP ? "sctp" : p == IPPROTO_ICMP ? "icmp"
-		: p == IPPROTO_ICMPV6 ? "icmpv6" : NULL;
-}
-
-static int is_loopback(const struct sv_flow *f, const uint8_t *addr)
-{
-	static const uint8_t v6lo[16] = {[15] = 1};
-
-	return f->family == 6 ? !memcmp(addr, v6lo, 16) : addr[0] == 127;
 }
 
 /* "tcp/10.89.77.1:4444", "tcp/[2001:db8::1]:443", "icmp/10.0.0.1",
@@ -386,7 +355,7 @@ static int is_loopback(const struct sv_flow *f, const uint8_t *addr)
 static size_t dest_text(struct fz *z, const struct sv_flow *f,
 			const uint8_t *addr, uint16_t port)
 {
-	const char *pn = proto_name(f->proto);
+	const char *pn = sv_flow_proto_name(f->proto);
 	char a[INET6_ADDRSTRLEN], pr[16];
 	int v6 = f->family == 6;
 
@@ -424,14 +393,14 @@ static void flow_end(struct fz *z, uint32_t ci, const struct sv_flow *f,
 		if (is_conn(f))
 			cl->x[opened ? SV_FN_CONN_OUT : SV_FN_CONN_IN] += 1;
 	}
-	if (opened && !own && !is_loopback(f, peer) &&
+	if (opened && !own && !sv_flow_addr_loopback(f->family, peer) &&
 	    memcmp(f->a_addr, f->b_addr, 16)) {
 		n = dest_text(z, f, peer, peer_port);
 		observe(z, ci, SV_FC_DEST, z->buf, n, f->first_ns, NULL, f,
 			NULL);
 	}
 	if (!opened && is_conn(f)) {
-		n = put(z, "%s/%u", proto_name(f->proto), my_port);
+		n = put(z, "%s/%u", sv_flow_proto_name(f->proto), my_port);
 		observe(z, ci, SV_FC_LISTEN, z->buf, n, f->first_ns, NULL, f,
 			NULL);
 	}
@@ -445,7 +414,7 @@ static void pass_flows(struct fz *z)
 	int swap;
 
 	for (f = z->a->flows; f; f = f->next) {
-		swap = opener_is_b(f);
+		swap = sv_flow_opener_is_b(f);
 		op = swap ? f->owner_b : f->owner_a;
 		ac = swap ? f->owner_a : f->owner_b;
 		co = op ? find_ci(z, op->container_id) : NO_CI;
@@ -929,21 +898,13 @@ static int index_containers(struct fz *z)
 	return 0;
 }
 
+/* Windows only where the bundle could see (one window of margin). */
 static void observed_period(struct fz *z)
 {
-	const struct sv_analysis *a = z->a;
-	int64_t lo = SV_TIME_NONE, hi = SV_TIME_NONE;
+	int64_t lo, hi;
 
-	if (a->manifest_status == SV_MANIFEST_OK &&
-	    time_ok(a->manifest.started_ns) && time_ok(a->manifest.ended_ns)) {
-		lo = a->manifest.started_ns;
-		hi = a->manifest.ended_ns;
-	} else if (a->n_snapshots && time_ok(a->snapshots[0]) &&
-		   time_ok(a->snapshots[a->n_snapshots - 1])) {
-		lo = a->snapshots[0];
-		hi = a->snapshots[a->n_snapshots - 1];
-	}
-	if (lo == SV_TIME_NONE || hi < lo)
+	if (!sv_analysis_observed(z->a, &lo, &hi) || !time_ok(lo) ||
+	    !time_ok(hi))
 		return;
 	z->obs_lo = lo > z->w ? lo - z->w : 0;
 	z->obs_hi = hi > TIME_MAX - z->w ? TIME_MAX : hi + z->w;

@@ -9,6 +9,7 @@
  *          the de-duplication state of each direction.
  *   frags  direct-mapped cache (src, dst, id) -> node for later fragments.
  */
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -547,4 +548,33 @@ uint64_t sv_flows_count(const struct sv_flows *f)
 const struct sv_flows_stats *sv_flows_stats(const struct sv_flows *f)
 {
 	return &f->st;
+}
+
+const char *sv_flow_proto_name(uint8_t p)
+{
+	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp"
+		: p == IPPROTO_SCTP ? "sctp" : p == IPPROTO_ICMP ? "icmp"
+		: p == IPPROTO_ICMPV6 ? "icmpv6" : NULL;
+}
+
+int sv_flow_addr_loopback(int family, const uint8_t *addr)
+{
+	static const uint8_t v6lo[16] = {[15] = 1};
+	static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
+
+	if (family != 6)
+		return addr[0] == 127;
+	return !memcmp(addr, v6lo, 16) ||
+	       (!memcmp(addr, mapped, 12) && addr[12] == 127);
+}
+
+int sv_flow_opener_is_b(const struct sv_flow *f)
+{
+	enum { EPHEMERAL_PORT = 32768 }; /* ip_local_port_range's start */
+
+	if (f->proto == IPPROTO_TCP && (f->syn_seen || f->synack_seen))
+		return 0;
+	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
+		return 0;
+	return f->a_port < EPHEMERAL_PORT && f->b_port >= EPHEMERAL_PORT;
 }

@@ -147,4 +147,20 @@ struct sv_flow *sv_flows_list(const struct sv_flows *f);
 uint64_t sv_flows_count(const struct sv_flows *f);
 const struct sv_flows_stats *sv_flows_stats(const struct sv_flows *f);
 
+/* "tcp", "udp", "sctp", "icmp", "icmpv6"; NULL for other protocols. */
+const char *sv_flow_proto_name(uint8_t proto);
+
+/* 1 when addr (an end of a flow of this family) is 127/8, ::1 or
+ * ::ffff:127/104. */
+int sv_flow_addr_loopback(int family, const uint8_t *addr);
+
+/*
+ * 1 when b, not a, opened the flow. a is the SYN's sender, or the first
+ * sender; without a handshake in the capture the first sender may be a
+ * server answering a conversation that began before the capture: a TCP
+ * or UDP end that sent from a port below Linux's ephemeral range (32768)
+ * to a port in it is taken for the acceptor.
+ */
+int sv_flow_opener_is_b(const struct sv_flow *f);
+
 #endif

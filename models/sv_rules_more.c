@@ -804,16 +804,6 @@ struct up_obs {
 	uint64_t seq;
 };
 
-static int loopback(int family, const uint8_t *a)
-{
-	static const uint8_t lo6[16] = {[15] = 1};
-	static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
-
-	if (family == 4)
-		return a[0] == 127;
-	return !memcmp(a, lo6, 16) || (!memcmp(a, mapped, 12) && a[12] == 127);
-}
-
 /* The end that opened f: a with the SYN seen (and for UDP, whose first
  * datagram made a); mid-stream, the end with the higher (ephemeral)
  * port. */
@@ -838,7 +828,8 @@ static int up_end(const struct sv_flow *f, int end, struct up_obs *o)
 	    (f->family != 4 && f->family != 6))
 		return 0;
 	o->remote = end ? f->a_addr : f->b_addr;
-	if (loopback(f->family, o->remote) || !memcmp(mine, o->remote, alen))
+	if (sv_flow_addr_loopback(f->family, o->remote) ||
+	    !memcmp(mine, o->remote, alen))
 		return 0;
 	if (peer && peer->container_id &&
 	    !strcmp(peer->container_id, me->container_id))
