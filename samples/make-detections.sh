@@ -61,6 +61,7 @@ WEB_IP=10.89.78.10
 API_IP=10.89.78.11
 CLIENT_IP=10.89.78.12
 WORKER_IP=10.89.78.13
+DEBUG_IP=10.89.78.14 # the privileged scenario's debug container
 LABEL=salvage.detect=1
 SNAP_INTERVAL_US=1000000 # one snapshot per second
 MAX_BUNDLE=1500000       # bytes, per bundle
@@ -73,7 +74,8 @@ WORKER_LIMITS=(--memory 32m --memory-swap 32m --pids-limit 64 --cpus 0.5)
 STATE=/run/salvage-detect # what a killed run left behind, for the next run to undo
 MAIN_PID=$$
 ALL_SCENARIOS=(clean-1 clean-2 clean-3 clean-4 clean-5 clean-6 shell-in-api
-	package-manager fork-bomb oom-storm dns-tunnel exfiltration miner)
+	package-manager fork-bomb oom-storm dns-tunnel exfiltration miner privileged)
+EXPECT_INSPECTS=4 # inspect files a bundle must hold (one per container)
 KEEP=0 # --keep: leave the work folder (staging trees, listener output) for a look
 SCENARIOS=()
 HELPERS=()
@@ -723,8 +725,8 @@ verify_bundle() {
 	((size < MAX_BUNDLE)) || die "$f is $size bytes (limit $MAX_BUNDLE)"
 	tcpdump -r "$x/$NAME/pcap/$NAME.pcap" -c 1 >/dev/null 2>&1 || die "pcap does not open"
 	[[ -s $x/$NAME/events/podman.jsonl ]] || die "no podman events"
-	[[ $(find "$x/$NAME/inspect" -name '*.json' | wc -l) -eq 4 ]] ||
-		die "not 4 inspect files"
+	[[ $(find "$x/$NAME/inspect" -name '*.json' | wc -l) -eq $EXPECT_INSPECTS ]] ||
+		die "not $EXPECT_INSPECTS inspect files"
 	! grep -q '"Status":"exec"' "$x/$NAME/events/podman.jsonl" ||
 		die "an exec event: no scenario uses podman exec"
 	rm -rf -- "$x" "$x.list"
@@ -1082,6 +1084,26 @@ scenario_miner() {
 	grep -q 'query\[A\] pool\.minexmr\.test' "$WORK/dnsmasq-$NAME.err" || die "no pool lookup"
 	[[ $(snaps_with worker xmrig) -ge 5 ]] || die "too few snapshots show xmrig in worker"
 	pack_capture "miner: the clean workloads, but at its 5th round worker's batch job (--cpus 0.5) fetches /tmp/xmrig from $HOSTADDR:8000 and runs it: it resolves pool.minexmr.test through dnsmasq ($POOLADDR, a second host-side address), logs in to $POOLADDR:3333 over Stratum (xmrig dialect: login with agent xmrig/6.21.0, then submit) and burns CPU at the limit for 12 s."
+}
+
+# privileged: next to the workloads, an operator's "debug" container started
+# privileged, in the host's pid namespace, with the host's root mounted read-only:
+# all it would need to leave the container (it only sleeps).
+scenario_privileged() {
+	begin_capture privileged 30
+	at 0.3
+	start_roles 200 1.0
+	at 1.2
+	start_client 200 0.6 0
+	at 4.0
+	log "[$NAME] a privileged debug container: --pid host, / mounted at /host"
+	run_container debug --ip "$DEBUG_IP" --timeout 60 --privileged --pid host \
+		-v /:/host:ro localhost/salvage-api:1 sleep 20
+	at 14
+	stop_capture
+	EXPECT_INSPECTS=5
+	pack_capture "privileged: the clean workloads, plus a container 'debug' (image salvage-api, running sleep) started with --privileged, --pid host and the host's / mounted read-only at /host: everything a process needs to escape to the host."
+	EXPECT_INSPECTS=4
 }
 
 # ---------------------------------------------------------------- main --------------

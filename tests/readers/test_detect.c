@@ -122,7 +122,7 @@ static int is_known_false(const char *bundle, const char *rule)
 
 /* What a finding must carry as evidence: a process, a flow, an event,
  * or (a baseline finding) a model feature. */
-enum want_kind { W_PROC, W_FLOW, W_EVENT, W_FEAT };
+enum want_kind { W_PROC, W_FLOW, W_EVENT, W_FEAT, W_SETTING };
 
 struct want {
 	const char *rule;
@@ -130,6 +130,7 @@ struct want {
 	enum sv_severity sev;      /* at least */
 	enum want_kind kind;
 	const char *what;          /* W_PROC: comm; W_EVENT: event kind;
+				      W_SETTING: the evidence's note;
 				      W_FEAT: feature name */
 	uint8_t proto;             /* W_FLOW: 6 or 17 */
 	uint8_t peer;              /* W_FLOW: far end 10.89.78.<peer> */
@@ -177,6 +178,16 @@ static const struct scenario attacks[] = {
 	   0, 1},
 	  {"exec-from-writable-path", "worker", SV_SEV_MEDIUM, W_PROC,
 	   "xmrig", 0, 0, 0, 0, 1}},
+	 {NULL}},
+	/* debug was started --privileged --pid host -v /:/host:ro:
+	 *   tar -xOf privileged.tar.zst --wildcards 'privileged/inspect/?*' |
+	 *     jq -r '.[0] | select(.Name == "debug") | [.HostConfig.Privileged,
+	 *     .HostConfig.PidMode, (.Mounts[].Source)] | @tsv'
+	 *                                             -> true host /
+	 */
+	{"privileged",
+	 {{"privileged-container", "debug", SV_SEV_HIGH, W_SETTING,
+	   "host root", 0, 0, 0, 0, 1}},
 	 {NULL}},
 	{.bundle = "shell-in-api"}, /* the baseline finds it: see below */
 };
@@ -279,6 +290,9 @@ static int ev_matches(const struct sv_evidence *e, const struct want *w,
 	case W_EVENT:
 		return e->event && !strcmp(e->event->kind, w->what) &&
 		       same_cid(e->event->container_id, cid);
+	case W_SETTING:
+		return !e->proc && !e->flow && !e->event && e->note &&
+		       !strcmp(e->note, w->what);
 	case W_FEAT:
 		break;
 	}
