@@ -399,6 +399,30 @@ static void rule_writable(struct sv_rule_ctx *c)
 
 /* ---- privileged-container and oom-kill ---- */
 
+/* The privileged flag and each host namespace, as evidence of their
+ * own (the mounts follow, one each). */
+static void settings_evidence(struct sv_rule_ctx *c, struct sv_finding *fd,
+			      const struct sv_cont *k)
+{
+	static const struct {
+		unsigned bit;
+		const char *note;
+	} ns[] = {
+		{SV_HOSTNS_PID, "host pid namespace"},
+		{SV_HOSTNS_NET, "host network namespace"},
+		{SV_HOSTNS_IPC, "host ipc namespace"},
+		{SV_HOSTNS_UTS, "host uts namespace"},
+	};
+	size_t i;
+
+	if (k->privileged > 0)
+		sv_rule_evidence(c, fd, NULL, NULL, NULL, NULL, "privileged");
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		if (k->host_ns & ns[i].bit)
+			sv_rule_evidence(c, fd, NULL, NULL, NULL, NULL,
+					 ns[i].note);
+}
+
 static void rule_containers(struct sv_rule_ctx *c)
 {
 	const struct sv_cont *k;
@@ -424,6 +448,7 @@ static void rule_containers(struct sv_rule_ctx *c)
 			 k->host_ns ? "shares host namespaces; " : "",
 			 k->n_mounts ? "mounts host paths" : "");
 		fd->why = sv_rule_keep(c, why);
+		settings_evidence(c, fd, k);
 		for (i = 0; i < k->n_mounts; i++)
 			sv_rule_evidence(c, fd, NULL, NULL, NULL, NULL,
 					 k->mounts[i].why);
