@@ -110,12 +110,16 @@ static void banner(struct sv_xw *x, const struct sv_analysis *a)
 			 counts, fs->list ? fs->list->title : "");
 		sv_xw_text(x, line);
 	} else {
-		sv_xw_text(x, "No built-in rule fired.");
+		sv_xw_text(x, a->baseline.used
+			   ? "No rule fired and nothing was anomalous."
+			   : "No built-in rule fired.");
 	}
 	snprintf(line, sizeof(line), "%s %" PRIu64 " errors, %" PRIu64
-		 " warnings reading the bundle. (Built-in rules only; "
-		 "baselines are not built yet.)", verdict_text(v), a->errors,
-		 a->warnings);
+		 " warnings reading the bundle. %s", verdict_text(v),
+		 a->errors, a->warnings, a->baseline.used
+		 ? "Built-in rules and the workloads' baselines ran."
+		 : "Built-in rules only: no baseline was given "
+		   "(analyze --model).");
 	el(x, "p", NULL, line);
 	sv_xw_end(x);
 }
