@@ -571,6 +571,78 @@ static void by_share(const struct sv_mdl_gauss_score *sc, int *idx)
 		}
 }
 
+/* Bytes the opener of f sent (the container, for a destination). */
+static uint64_t sent_by_opener(const struct sv_flow *f)
+{
+	return sv_flow_opener_is_b(f) ? f->bytes_ba : f->bytes_ab;
+}
+
+/*
+ * The destinations' first flows that carried the most bytes out, most
+ * first: where the volume went. A destination's later flows are not in
+ * the features; its first one names the address and port.
+ */
+static void flow_evidence(struct sctx *s, struct sv_finding *f)
+{
+	const struct sv_feat_value *v, *best;
+	const struct sv_flow *done[SV_FINDING_EVIDENCE];
+	char note[300];
+	int n = 0, i, seen;
+
+	while (f->n_ev < SV_FINDING_EVIDENCE && n < SV_FINDING_EVIDENCE) {
+		best = NULL;
+		for (v = s->c->values; v; v = v->next) {
+			if (v->family != SV_FC_DEST || !v->flow)
+				continue;
+			for (i = 0, seen = 0; i < n; i++)
+				seen |= done[i] == v->flow;
+			if (!seen && (!best || sent_by_opener(v->flow) >
+					       sent_by_opener(best->flow)))
+				best = v;
+		}
+		if (!best || !sent_by_opener(best->flow))
+			return;
+		done[n++] = best->flow;
+		snprintf(note, sizeof(note), "to %.200s: %" PRIu64 " bytes "
+			 "out on its first flow", best->value,
+			 sent_by_opener(best->flow));
+		evidence(s, f, best->flow, NULL, note);
+	}
+}
+
+/* The queried names with the longest first label, longest first (at
+ * most 4: enough to show the pattern). */
+static void dns_evidence(struct sctx *s, struct sv_finding *f)
+{
+	const struct sv_feat_value *v, *best, *done[4];
+	char note[300];
+	size_t len, got;
+	int n = 0, i, seen;
+
+	while (f->n_ev < SV_FINDING_EVIDENCE && n < 4) {
+		best = NULL;
+		got = 0;
+		for (v = s->c->values; v; v = v->next) {
+			if (v->family != SV_FC_DNS || !v->value)
+				continue;
+			for (i = 0, seen = 0; i < n; i++)
+				seen |= done[i] == v;
+			len = strcspn(v->value, ".");
+			if (!seen && len > got) {
+				got = len;
+				best = v;
+			}
+		}
+		if (!best)
+			return;
+		done[n++] = best;
+		snprintf(note, sizeof(note), "DNS query %.200s (first label "
+			 "%zu bytes)", best->value, got);
+		evidence(s, f, best->app ? best->app->flow : best->flow, NULL,
+			 note);
+	}
+}
+
 static void gauss_emit(struct sctx *s, int r, const struct g_cand *c)
 {
 	char why[WHY_MAX], when[64], obs[64], ex[64], note[120];
@@ -602,6 +674,10 @@ static void gauss_emit(struct sctx *s, int r, const struct g_cand *c)
 	snprintf(note, sizeof(note), "%s", c->life ? "the container's "
 		 "lifetime vector" : "the window's vector");
 	evidence(s, f, NULL, NULL, note);
+	if (r == R_EXFIL || r == R_TRAFFIC)
+		flow_evidence(s, f);
+	else if (r == R_TUNNEL)
+		dns_evidence(s, f);
 }
 
 static uint64_t score_gauss(struct sctx *s)

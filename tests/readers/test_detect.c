@@ -390,6 +390,11 @@ static const struct {
 			  "bytes-out", 0, 0, 0, EXFIL_BYTES, 1}},
 	{"dns-tunnel", {"dns-tunnelling", "client", SV_SEV_HIGH, W_FEAT,
 			"dns-label", 0, 0, 0, TUNNEL_LABEL, 1}},
+	/* the evidence: where the bytes went, which names were asked */
+	{"exfiltration", {"exfiltration", "web", SV_SEV_HIGH, W_FLOW, NULL,
+			  6, 1, 9000, EXFIL_BYTES, 1}},
+	{"dns-tunnel", {"dns-tunnelling", "client", SV_SEV_HIGH, W_FLOW,
+			NULL, 17, 1, 53, 0, 4}},
 };
 
 /* A baseline of clean-1..5, one workload per image. */
