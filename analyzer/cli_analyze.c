@@ -245,6 +245,7 @@ static void detect_free(struct detect *d)
 {
 	sv_baseline_free(d->model);
 	sv_arena_free(d->rules_arena);
+	memset(d, 0, sizeof(*d));
 }
 
 int sv_cmd_analyze(int argc, char **argv)
@@ -266,6 +267,7 @@ int sv_cmd_analyze(int argc, char **argv)
 	int quiet = 0, fail_on = -1, c, i, rc = SV_EXIT_OK;
 	enum sv_severity sev;
 	size_t k;
+	/* static: the workload rules make it too large for the stack */
 	static struct detect d;
 
 	sv_pipeline_options_default(&o);
