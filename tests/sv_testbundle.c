@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <spawn.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 const char tb_good_manifest[] =
@@ -763,4 +765,39 @@ void tb_hex(const uint8_t *d, size_t n, char *out)
 		out[2 * i + 1] = hex[d[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+extern char **environ;
+
+int tb_spawn(const char *bin, const char *const *args, const char *out,
+	     const char *err)
+{
+	posix_spawn_file_actions_t fa;
+	char **argv;
+	size_t n = 0, i;
+	pid_t pid;
+	int rc, status;
+
+	while (args[n])
+		n++;
+	argv = calloc(n + 2, sizeof(*argv));
+	if (!argv)
+		return -1;
+	argv[0] = (char *)bin;
+	for (i = 0; i < n; i++)
+		argv[i + 1] = (char *)args[i];
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_addopen(&fa, 2, err,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	rc = posix_spawn(&pid, bin, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	free(argv);
+	if (rc != 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

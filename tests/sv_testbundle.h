@@ -109,6 +109,15 @@ int tb_exists(const char *path);
  * prefix; -1 if dir cannot be read. */
 int tb_count_prefixed(const char *dir, const char *prefix);
 
+/*
+ * Run bin with args (NULL-terminated, argv[1..]), stdin from /dev/null,
+ * stdout and stderr into the files out and err (created or truncated).
+ * Returns the exit code, -1 when it could not be started, 128 + signal
+ * when a signal killed it.
+ */
+int tb_spawn(const char *bin, const char *const *args, const char *out,
+	     const char *err);
+
 /* ---- digests ---- */
 
 void tb_sha256(const void *data, size_t n, uint8_t out[TB_SHA256_LEN]);

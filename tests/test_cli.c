@@ -5,20 +5,16 @@
 #include <check.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sv_testbundle.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
-#define MAX_ARGS 16
 
-extern char **environ;
 
 static char *g_tmp;
 
@@ -64,31 +60,11 @@ static struct result run(const char *const *args)
 {
 	char *dir = fresh_dir();
 	char *out = tb_join(dir, "stdout"), *err = tb_join(dir, "stderr");
-	char *argv[MAX_ARGS + 2];
-	posix_spawn_file_actions_t fa;
 	struct result r;
-	pid_t pid;
-	int i, status;
 
-	argv[0] = (char *)SV_SALVAGE_BIN;
-	for (i = 0; args[i]; i++) {
-		ck_assert_int_lt(i, MAX_ARGS);
-		argv[i + 1] = (char *)args[i];
-	}
-	argv[i + 1] = NULL;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, err,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ck_assert_int_eq(posix_spawn(&pid, SV_SALVAGE_BIN, &fa, NULL, argv,
-				     environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status), "salvage died of signal %d",
-		      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	r.code = WEXITSTATUS(status);
+	r.code = tb_spawn(SV_SALVAGE_BIN, args, out, err);
+	ck_assert_msg(r.code >= 0 && r.code < 128, "salvage failed to run "
+		      "or died: %d", r.code);
 	r.out = tb_read_file(out, &r.nout);
 	r.err = tb_read_file(err, &r.nerr);
 	ck_assert(r.out && r.err);

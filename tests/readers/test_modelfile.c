@@ -28,24 +28,20 @@
 #include <glob.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sv_modelfile.h"
 #include "sv_testbundle.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_ARGS 16
 #define REL_TOL 1e-9
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define SHA_B "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-extern char **environ;
 
 static char *g_tmp;
 
@@ -540,36 +536,17 @@ static void result_free(struct result *r)
 static struct result run(const char *const *args)
 {
 	static unsigned seq;
-	char name[64], *out, *err, *argv[MAX_ARGS + 2];
-	posix_spawn_file_actions_t fa;
+	char name[64], *out, *err;
 	struct result r;
 	size_t n;
-	pid_t pid;
-	int i, status;
 
 	snprintf(name, sizeof(name), "out-%u", seq);
 	out = tmp_path(name);
 	snprintf(name, sizeof(name), "err-%u", seq++);
 	err = tmp_path(name);
-	argv[0] = (char *)SV_SALVAGE_BIN;
-	for (i = 0; args[i]; i++) {
-		ck_assert_int_lt(i, MAX_ARGS);
-		argv[i + 1] = (char *)args[i];
-	}
-	argv[i + 1] = NULL;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, err,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ck_assert_int_eq(posix_spawn(&pid, SV_SALVAGE_BIN, &fa, NULL, argv,
-				     environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status), "salvage died of signal %d",
-		      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	r.code = WEXITSTATUS(status);
+	r.code = tb_spawn(SV_SALVAGE_BIN, args, out, err);
+	ck_assert_msg(r.code >= 0 && r.code < 128, "salvage failed to run "
+		      "or died: %d", r.code);
 	r.out = tb_read_file(out, &n);
 	r.err = tb_read_file(err, &n);
 	ck_assert(r.out && r.err);
