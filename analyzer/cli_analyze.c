@@ -154,6 +154,7 @@ static int analyze_one(const char *path, const char *out, int multi,
  * and the rules file, loaded once for every bundle. */
 struct detect {
 	struct sv_baseline *model;
+	char checksum[65];          /* the model's, once for every bundle */
 	struct sv_workload_rule wl[SV_WORKLOAD_RULES_MAX];
 	size_t n_wl;
 	struct sv_arena *rules_arena;
@@ -184,6 +185,8 @@ static int load_model(struct detect *d, const char *path,
 	}
 	o->model = d->model;
 	o->model_path = path;
+	if (sv_baseline_digest(d->model, d->checksum) == SV_OK)
+		o->model_checksum = d->checksum;
 	return SV_EXIT_OK;
 }
 

@@ -657,7 +657,10 @@ static void score_baseline(struct run *r,
 	a->baseline.used = 1;
 	a->baseline.model = sv_arena_strdup(a->arena, o->model_path
 					    ? o->model_path : "(model)");
-	if (sv_baseline_digest(b, a->baseline.checksum) != SV_OK)
+	if (o->model_checksum)
+		snprintf(a->baseline.checksum, sizeof(a->baseline.checksum),
+			 "%s", o->model_checksum);
+	else if (sv_baseline_digest(b, a->baseline.checksum) != SV_OK)
 		a->baseline.checksum[0] = '\0';
 	a->baseline.workloads = b->n_wl;
 	a->baseline.bundles = b->n_bundles;

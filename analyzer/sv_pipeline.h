@@ -23,6 +23,8 @@ struct sv_pipeline_options {
 	/* Detection past the built-in rules; borrowed, NULL for none. */
 	const struct sv_baseline *model;  /* fitted (analyze --model) */
 	const char *model_path;           /* named in the reports */
+	const char *model_checksum;       /* its sv_baseline_digest, hex;
+					     NULL: computed per bundle */
 	const struct sv_workload_rule *workloads; /* --workload rules */
 	const struct sv_rulespec_set *rules;      /* analyze --rules */
 };
